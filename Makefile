@@ -1,0 +1,50 @@
+# Two commands on a fresh Debian machine: `make video` renders the video, `make test` tests.
+# Both first install what is missing (Debian packages, then .venv); a second run installs nothing.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Options for `make video` / `make storyboard` (VIDEO_LANG, not LANG: the shell owns LANG).
+VIDEO_LANG ?= zh
+QUALITY ?= final
+
+DEBIAN_PACKAGES := ffmpeg libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libglx-mesa0 \
+	texlive-latex-base texlive-latex-recommended texlive-latex-extra dvisvgm \
+	fonts-noto-cjk fontconfig pkg-config libpango1.0-dev gcc make
+
+.PHONY: all setup system-packages video storyboard test lint golden bench clean
+
+all: video
+
+setup: system-packages $(STAMP)
+
+system-packages:
+	@sh .ci/install-system-packages $(PYTHON) $(DEBIAN_PACKAGES)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+video: setup
+	$(BIN)/python -m gdkit.video --lang $(VIDEO_LANG) --quality $(QUALITY)
+
+storyboard: setup
+	$(BIN)/python -m gdkit.contact_sheet --lang $(VIDEO_LANG)
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+golden: setup
+	$(BIN)/python -m tests.golden --refresh
+
+bench: setup
+	$(BIN)/python -m gdkit.bench
+
+clean:
+	rm -rf media bench/out tests/output

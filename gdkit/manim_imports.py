@@ -1,0 +1,26 @@
+"""What a scene file imports: `from gdkit.manim_imports import *`.
+
+manimlib (set up headless unless manimgl's own window command is running), the project's
+beat scenes, objectives, descent runs, geometry and on-screen text.
+"""
+
+import sys
+
+from gdkit.cli import resolution_from_argv
+from gdkit.headless import prepare
+
+prepare(resolution_from_argv(sys.argv))
+
+from manimlib import *  # noqa: E402
+
+from gdkit.descent import gradient_descent, multi_start  # noqa: E402
+from gdkit.geometry import (  # noqa: E402
+    cane_pose,
+    gradient_angle,
+    plane_change,
+    surface_change,
+    unit,
+)
+from gdkit.objectives import f, g, h  # noqa: E402
+from gdkit.scenes import BeatScene, BeatScene3D  # noqa: E402
+from gdkit.text import language, text  # noqa: E402

@@ -1,0 +1,97 @@
+"""Scenes that know their storyboard beats: `self.beat(n)` marks where beat n starts."""
+
+from __future__ import annotations
+
+from manimlib import Scene, ThreeDScene
+from manimlib.scene.scene import EndScene
+
+from gdkit import storyboard
+from gdkit.text import language
+
+
+class BeatError(RuntimeError):
+    """A scene marked its beats out of order, or not all of them."""
+
+
+class Beats:
+    """Mixin for a manimgl Scene whose class name is a storyboard shot (M1..M10).
+
+    The runner may set `start_beat` (frames before it are fast-forwarded, not rendered) and
+    `end_beat` (the scene stops when that beat is over, for stills).
+    """
+
+    shot_name: str | None = None  # defaults to the class name
+    start_beat: int = 1
+    end_beat: int | None = None
+
+    def setup(self):
+        super().setup()
+        self.shot = storyboard.shot(self.shot_name or type(self).__name__)
+        self.beat_starts: list[float] = []
+        self.beat_hooks = []  # called as hook(scene, n) when beat n starts, and once at the end
+
+    @property
+    def current_beat(self) -> int:
+        return len(self.beat_starts)
+
+    def beat(self, n: int) -> None:
+        """Beat `n` of this shot starts here."""
+        expected = self.current_beat + 1
+        label = f"{self.shot.name}.{n}"
+        if n != expected:
+            raise BeatError(f"{label} marked where {self.shot.name}.{expected} was due")
+        if n > len(self.shot.beats):
+            raise BeatError(f"{label}: {self.shot.name} has only {len(self.shot.beats)} beats")
+        if self.end_beat is not None and n > self.end_beat:
+            raise EndScene()
+        for hook in self.beat_hooks:
+            hook(self, n)
+        if n == self.start_beat and n > 1 and not self.original_skipping_status:
+            self.stop_skipping()
+            self.skip_time = self.time
+        self.beat_starts.append(self.time)
+
+    def beat_caption(self, n: int | None = None) -> str:
+        return self.shot.beats[(n or self.current_beat) - 1].caption(language())
+
+    def get_time_progression(self, run_time, n_iterations=None, desc="", **kwargs):
+        if self.beat_starts:
+            desc = f"{self.shot.name}.{self.current_beat} {desc}"
+        return super().get_time_progression(run_time, n_iterations, desc, **kwargs)
+
+    def check_beats(self) -> None:
+        """Fail unless exactly beats 1..K were marked (or 1..end_beat for a still)."""
+        wanted = self.end_beat or len(self.shot.beats)
+        if self.current_beat != wanted:
+            raise BeatError(
+                f"{self.shot.name} marked beats 1..{self.current_beat}, "
+                f"the storyboard has 1..{len(self.shot.beats)}"
+            )
+
+    def tear_down(self):
+        # Checked before the movie is moved under its final name.
+        self.check_beats()
+        for hook in self.beat_hooks:
+            hook(self, None)
+        super().tear_down()
+
+    def beat_timeline(self) -> list[dict]:
+        """Beats that are in the output, their start in seconds of the output."""
+        return [
+            {
+                "beat": beat.number,
+                "start": round(max(t - self.skip_time, 0.0), 4),
+                "zh": beat.zh,
+                "en": beat.en,
+            }
+            for beat, t in zip(self.shot.beats, self.beat_starts, strict=False)
+            if beat.number >= self.start_beat
+        ]
+
+
+class BeatScene(Beats, Scene):
+    pass
+
+
+class BeatScene3D(Beats, ThreeDScene):
+    pass

@@ -1,0 +1,17 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# manimlib reads sys.argv when first imported: give it ours before pytest's flags can reach it.
+from gdkit.headless import prepare  # noqa: E402
+
+prepare((1920, 1080))
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
