@@ -300,7 +300,7 @@ def render(opts: Options, scene_class, start_beat: int) -> list[Path]:
                 "lang": opts.lang,
                 "fps": opts.fps,
                 "resolution": list(opts.resolution),
-                "duration": round(scene.time - scene.skip_time, 4),
+                "duration": round(float(scene.time - scene.skip_time), 4),
                 "beats": scene.beat_timeline(),
             },
             ensure_ascii=False,

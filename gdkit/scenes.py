@@ -46,7 +46,7 @@ class Beats:
             raise EndScene()
         for hook in self.beat_hooks:
             hook(self, n)
-        if n == self.start_beat and n > 1 and not self.original_skipping_status:
+        if n == self.start_beat and n > 1:
             self.stop_skipping()
             self.skip_time = self.time
         self.beat_starts.append(self.time)
@@ -80,7 +80,7 @@ class Beats:
         return [
             {
                 "beat": beat.number,
-                "start": round(max(t - self.skip_time, 0.0), 4),
+                "start": round(max(float(t - self.skip_time), 0.0), 4),
                 "zh": beat.zh,
                 "en": beat.en,
             }
