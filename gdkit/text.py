@@ -8,7 +8,7 @@ LANGUAGES = ("zh", "en")
 
 TEXT: dict[str, dict[str, str]] = {
     # M1
-    "current_point": {"zh": "当前坐标", "en": "Current point"},
+    "current_point": {"zh": "当前坐标 {coords}", "en": "Current point {coords}"},
     # M2
     "ground_slope": {"zh": "地面斜率", "en": "Ground slope"},
     "cane_where": {
@@ -31,19 +31,21 @@ TEXT: dict[str, dict[str, str]] = {
     "tangent_plane": {"zh": "切平面", "en": "Tangent plane"},
     "circle_h": {"zh": "半径为 h 的圆", "en": "Circle of radius h"},
     # M4
-    "plane_tangent": {"zh": "切平面与曲面相切", "en": "the plane is tangent to f"},
+    "plane_tangent": {"zh": "（切平面与曲面 f 相切）", "en": "(the plane is tangent to f)"},
     "max_when_aligned": {
-        "zh": "当 ∇f 与 ê_h 同向时，Δg/h 取最大值",
-        "en": "Δg/h is largest when ∇f and ê_h point the same way",
+        "zh": "当 {grad} 与 {e} 同向时，{ratio} 取最大值",
+        "en": "{ratio} is largest when {grad} and {e} point the same way",
     },
     # M6
     "learning_rate": {"zh": "学习率", "en": "learning rate"},
     # M7, M8, M10
-    "iteration": {"zh": "当前迭代次数", "en": "iteration"},
-    "iterations": {"zh": "迭代次数", "en": "iterations"},
-    "diverged": {"zh": "发散", "en": "diverged"},
-    "converged": {"zh": "收敛", "en": "converged"},
-    "current_coords": {"zh": "当前坐标", "en": "point"},
+    "hud_learning_rate": {"zh": "学习率 {alpha}", "en": "Learning rate {alpha}"},
+    "hud_iteration": {"zh": "当前迭代次数 {n}", "en": "Iteration {n}"},
+    "hud_point": {"zh": "当前坐标 {xyz}", "en": "Point {xyz}"},
+    "hud_iterations": {"zh": "迭代次数 {n}", "en": "Iterations {n}"},
+    "converged_in": {"zh": "收敛：共 {n} 步", "en": "Converged in {n} steps"},
+    "diverged": {"zh": "x 离开绘图区间：发散", "en": "x left the plot: diverged"},
+    "lowest_run": {"zh": "最低点 {z}", "en": "Lowest point {z}"},
 }
 
 

@@ -1,0 +1,216 @@
+"""The formula shots: M1 (the objective), M4 (deriving the gradient), M6 (the learning rate),
+M9 (the gradient in n variables)."""
+
+from gdkit.manim_imports import *
+from gdkit.mobjects import Unwrite, caption, fit_width
+
+DF_DX = r"\frac{\partial f}{\partial x}"
+DF_DY = r"\frac{\partial f}{\partial y}"
+DG_DX = r"\frac{\partial g}{\partial x}"
+DG_DY = r"\frac{\partial g}{\partial y}"
+PARTIAL_COLORS = {DF_DX: BLUE, DF_DY: GREEN}
+
+
+class M1(BeatScene):
+    point = (5, 12)
+    objective_color = YELLOW
+
+    def construct(self):
+        # M1.1 the objective and the current point, upper left
+        self.beat(1)
+        objective = Tex(g.latex, font_size=44).set_color(self.objective_color)
+        fit_width(objective, FRAME_WIDTH - 1).to_corner(UL)
+        x0, y0 = self.point
+        coords = rf"(x, y, z) = ({x0}, {y0}, {g.value(self.point):.4f})"
+        current_point = caption("current_point", coords=coords)
+        current_point.next_to(objective, DOWN, buff=0.6, aligned_edge=LEFT)
+        self.play(Write(objective), run_time=3)
+        self.play(FadeIn(current_point, shift=0.3 * DOWN))
+        self.wait(2)
+
+        # M1.2 the objective goes, the point stays
+        self.beat(2)
+        self.play(Unwrite(objective), run_time=2)
+        self.play(current_point.animate.to_corner(UL))
+        self.wait(1)
+
+
+class M4(BeatScene):
+    font_size = 40
+
+    def tex(self, *strings, t2c=None):
+        return Tex(*strings, font_size=self.font_size, t2c=PARTIAL_COLORS | (t2c or {}))
+
+    def construct(self):
+        # M4.1 the tangent plane g and its partial derivatives
+        self.beat(1)
+        plane = self.tex(r"g = Ax + By + g_0")
+        slopes = self.tex(rf"{DG_DX} = A, \quad {DG_DY} = B")
+        tangency = self.tex(rf"{DF_DX} = {DG_DX}, \quad {DF_DY} = {DG_DY}")
+        lines = VGroup(plane, slopes, tangency).arrange(DOWN, buff=0.6).to_edge(UP, buff=0.8)
+        note = caption("plane_tangent", font_size=28, color=GREY_A)
+        note.next_to(tangency, RIGHT, buff=0.4)
+        VGroup(tangency, note).match_x(lines)
+        self.play(Write(plane))
+        self.play(FadeIn(slopes, shift=0.3 * DOWN))
+        self.play(FadeIn(tangency, shift=0.3 * DOWN), FadeIn(note))
+        self.wait(2)
+
+        # M4.2 substitute: A and B are the partial derivatives of f
+        self.beat(2)
+        coefficients = self.tex(rf"A = {DF_DX}, \quad B = {DF_DY}").move_to(slopes)
+        self.play(
+            TransformMatchingParts(
+                VGroup(slopes, tangency),
+                coefficients,
+                matched_pairs=[
+                    (slopes["A"], coefficients["A"]),
+                    (slopes["B"], coefficients["B"]),
+                    (tangency[DF_DX], coefficients[DF_DX]),
+                    (tangency[DF_DY], coefficients[DF_DY]),
+                ],
+            ),
+            FadeOut(note),
+        )
+        self.wait()
+        tangent_plane = self.tex(rf"g = {DF_DX}\,x + {DF_DY}\,y + g_0").to_edge(UP, buff=0.4)
+        self.play(
+            TransformMatchingParts(
+                VGroup(plane, coefficients),
+                tangent_plane,
+                matched_pairs=[
+                    (coefficients[DF_DX], tangent_plane[DF_DX]),
+                    (coefficients[DF_DY], tangent_plane[DF_DY]),
+                    (plane["g_0"], tangent_plane["g_0"]),
+                ],
+            )
+        )
+        self.wait()
+
+        # M4.3 a step h along +x
+        self.beat(3)
+        x_line = self.tex(rf"g(x_0+h, y_0) = {DF_DX}(x_0+h) + {DF_DY}\,y_0 + g_0")
+        x_change = self.tex(rf"\Delta g_x = g(x_0+h, y_0) - g(x_0, y_0) = {DF_DX}\,h")
+        x_pair = VGroup(x_line, x_change).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
+        x_pair.next_to(tangent_plane, DOWN, buff=0.7)
+        self.play(TransformMatchingTex(tangent_plane.copy(), x_line), run_time=2)
+        self.play(TransformMatchingTex(x_line.copy(), x_change), run_time=2)
+        self.wait()
+
+        # M4.4 a step h along +y, derived from the y line
+        self.beat(4)
+        y_line = self.tex(rf"g(x_0, y_0+h) = {DF_DX}\,x_0 + {DF_DY}(y_0+h) + g_0")
+        y_change = self.tex(rf"\Delta g_y = g(x_0, y_0+h) - g(x_0, y_0) = {DF_DY}\,h")
+        y_pair = VGroup(y_line, y_change).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
+        y_pair.next_to(x_pair, DOWN, buff=0.6, aligned_edge=LEFT)
+        self.play(TransformMatchingTex(tangent_plane.copy(), y_line), run_time=2)
+        self.play(TransformMatchingTex(y_line.copy(), y_change), run_time=2)
+        self.wait()
+
+        # M4.5 a step h in any direction (α from +x, β from +y)
+        self.beat(5)
+        x_result = self.tex(rf"\Delta g_x = {DF_DX}\,h")
+        y_result = self.tex(rf"\Delta g_y = {DF_DY}\,h")
+        results = VGroup(x_result, y_result).arrange(RIGHT, buff=1.5)
+        results.next_to(tangent_plane, DOWN, buff=0.6)
+        self.play(
+            FadeOut(VGroup(x_line, y_line)),
+            TransformMatchingTex(x_change, x_result),
+            TransformMatchingTex(y_change, y_result),
+        )
+        any_line = self.tex(
+            rf"g(x_0+h\cos\alpha , y_0+h\cos\beta) = "
+            rf"{DF_DX}(x_0+h\cos\alpha) + {DF_DY}(y_0+h\cos\beta) + g_0"
+        )
+        any_change = self.tex(rf"\Delta g = {DF_DX}\,h\cos\alpha + {DF_DY}\,h\cos\beta")
+        rate = self.tex(rf"\frac{{\Delta g}}{{h}} = {DF_DX}\cos\alpha + {DF_DY}\cos\beta")
+        fit_width(any_line, FRAME_WIDTH - 1).next_to(results, DOWN, buff=0.7)
+        any_change.next_to(any_line, DOWN, buff=0.5)
+        rate.next_to(any_change, DOWN, buff=0.5)
+        self.play(TransformMatchingTex(tangent_plane.copy(), any_line), run_time=2)
+        self.play(TransformMatchingTex(any_line.copy(), any_change), run_time=2)
+        self.play(TransformMatchingTex(any_change.copy(), rate), run_time=2)
+        self.wait()
+
+        # M4.6 the same as a dot product: the gradient appears
+        self.beat(6)
+        self.play(
+            FadeOut(VGroup(any_line, any_change)), rate.animate.next_to(results, DOWN, buff=0.8)
+        )
+        vector_form = self.tex(
+            r"\frac{\Delta g}{h} = "
+            rf"\left({DF_DX}\,\hat{{\imath}} + {DF_DY}\,\hat{{\jmath}}\right) \cdot "
+            r"\left(\cos\alpha\,\hat{\imath} + \cos\beta\,\hat{\jmath}\right)"
+        ).move_to(rate)
+        self.play(TransformMatchingTex(rate, vector_form), run_time=2)
+        gradient_form = self.tex(r"= \nabla f \cdot \hat{e}_h", t2c={r"\nabla f": YELLOW})
+        gradient_form.next_to(vector_form, DOWN, buff=0.5)
+        gradient_form.shift(
+            (vector_form[0].get_right()[0] - gradient_form[0].get_left()[0]) * RIGHT
+        )
+        self.play(FadeIn(gradient_form, shift=0.3 * DOWN))
+        conclusion = caption(
+            "max_when_aligned",
+            grad=r"\nabla f",
+            e=r"\hat{e}_h",
+            ratio=r"\Delta g / h",
+            color=YELLOW,
+        )
+        conclusion.next_to(gradient_form, DOWN, buff=0.7).set_x(0)
+        self.play(Write(conclusion), run_time=2)
+        self.wait(2)
+
+
+class M6(BeatScene):
+    alpha_color = PURPLE_B
+
+    def construct(self):
+        # M6.1 the step length
+        self.beat(1)
+        step = Tex(r"\Delta r = \alpha \times \|\nabla f\|", font_size=72)
+        self.play(Write(step), run_time=2)
+        self.wait()
+
+        # M6.2 α is the learning rate
+        self.beat(2)
+        alpha = step[r"\alpha"]
+        name = Text(text("learning_rate"), font_size=40).set_color(self.alpha_color)
+        name.next_to(alpha, DOWN, buff=1.0)
+        arrow = Arrow(name.get_top(), alpha.get_bottom(), buff=0.15).set_color(self.alpha_color)
+        self.play(alpha.animate.set_color(self.alpha_color))
+        self.play(GrowArrow(arrow), FadeIn(name, shift=0.3 * UP))
+        self.wait(2)
+
+
+class M9(BeatScene):
+    variables = (2, 3, 4, 5)
+    font_size = 44
+
+    def gradient(self, n):
+        terms = " + ".join(
+            rf"\frac{{\partial f}}{{\partial x_{i}}}\,\hat{{e}}_{i}" for i in range(1, n + 1)
+        )
+        args = ", ".join(f"x_{i}" for i in range(1, n + 1))
+        formula = Tex(
+            rf"\nabla f({args}) = {terms}", font_size=self.font_size, t2c={r"\nabla f": YELLOW}
+        )
+        return fit_width(formula, FRAME_WIDTH - 1)
+
+    def construct(self):
+        # M9.1 the gradient grows one variable at a time
+        self.beat(1)
+        formula = self.gradient(self.variables[0])
+        self.play(Write(formula), run_time=2)
+        self.wait()
+        for n in self.variables[1:]:
+            bigger = self.gradient(n)
+            self.play(TransformMatchingTex(formula, bigger), run_time=1.5)
+            formula = bigger
+            self.wait()
+        self.wait()
+
+
+if __name__ == "__main__":
+    from gdkit.cli import run_file
+
+    run_file(__file__)

@@ -1,0 +1,170 @@
+"""The 1D shots: M5 (step length and tangent slope) and M7 (gradient descent on f)."""
+
+from gdkit.manim_imports import *
+from gdkit.mobjects import FunctionPlot, caption, live_row
+
+
+class M5(BeatScene):
+    start_x = 1.0
+    stops = (-0.2, 1.4)
+    dot_color = YELLOW
+    tangent_color = PURPLE_B
+    tangent_length = 3.0
+
+    def setup(self):
+        super().setup()
+        self.plot = FunctionPlot(f).to_corner(DL, buff=0.6)
+
+    def tangent_line(self, x_tracker):
+        """The tangent at the tracked x, a fixed length on screen."""
+
+        def line():
+            x = x_tracker.get_value()
+            k = f.gradient(x)[0]
+            point = self.plot.point_at(x)
+            direction = normalize(self.plot.axes.c2p(x + 1, f.value(x) + k) - point)
+            half = 0.5 * self.tangent_length * direction
+            return Line(point - half, point + half, stroke_width=4).set_color(self.tangent_color)
+
+        return always_redraw(line)
+
+    def construct(self):
+        plot = self.plot
+
+        # M5.1 axes, then the curve and its label
+        self.beat(1)
+        self.play(ShowCreation(plot.axes), Write(plot.labels), run_time=2)
+        self.play(ShowCreation(plot.curve), Write(plot.curve_label), run_time=2)
+        self.wait()
+
+        # M5.2 the point, its tangent and the slope k
+        self.beat(2)
+        x_tracker = ValueTracker(self.start_x)
+        dot = Dot(radius=0.1).set_color(self.dot_color)
+        dot.f_always.move_to(lambda: plot.point_at(x_tracker.get_value()))
+        tangent = self.tangent_line(x_tracker)
+        slope = DecimalNumber(f.gradient(self.start_x)[0], num_decimal_places=3, font_size=44)
+        slope.f_always.set_value(lambda: f.gradient(x_tracker.get_value())[0])
+        readout = live_row(Tex("k =", font_size=44), slope, buff=0.2)
+        readout.set_color(self.tangent_color)
+        readout.next_to(plot.curve_label, DOWN, buff=0.6, aligned_edge=LEFT)
+        self.play(FadeIn(dot, scale=0.5))
+        self.play(ShowCreation(tangent), Write(readout))
+        self.wait()
+
+        # M5.3, M5.4 the point slides along the curve; tangent and k follow
+        for n, x in enumerate(self.stops, start=3):
+            self.beat(n)
+            self.play(x_tracker.animate.set_value(x), run_time=3)
+            self.wait(1.5)
+
+
+class M7(BeatScene):
+    start_x = 1.0
+    learning_rates = (0.05, 1.0, 0.3)
+    tol = 0.05  # a run stops when |f'(x)| <= tol, or when x leaves the plot
+    max_steps = 100
+    detailed_steps = 3  # the first steps of a run are shown slowly, later ones speed up
+    step_time = 2.0
+    speed_up = 0.7
+    fastest_step = 0.2
+    dot_color = YELLOW
+    arrow_color = RED
+    trail_color = YELLOW_E
+    font_size = 26
+
+    def setup(self):
+        super().setup()
+        self.plot = FunctionPlot(f).to_corner(DL, buff=0.6)
+
+    def construct(self):
+        self.add(self.plot)
+        for n, lr in enumerate(self.learning_rates, start=1):
+            # M7.1, M7.2, M7.3: one run per learning rate, each from the same start
+            self.beat(n)
+            run = gradient_descent(
+                f, self.start_x, lr, tol=self.tol, max_steps=self.max_steps, domain=f.domain
+            )
+            self.show_run(run)
+
+    def step_duration(self, k: int) -> float:
+        if k < self.detailed_steps:
+            return self.step_time
+        return max(
+            self.fastest_step, self.step_time * self.speed_up ** (k - self.detailed_steps + 1)
+        )
+
+    def show_run(self, run):
+        plot, size = self.plot, 1.15 * self.font_size
+        x_tracker = ValueTracker(run.points[0, 0])
+
+        def current():
+            return x_tracker.get_value()
+
+        # Set up the HUD: learning rate, iteration, the step and where the point is
+        iteration = Integer(0, font_size=size)
+        hud = VGroup(
+            caption("hud_learning_rate", self.font_size, alpha=rf"\alpha = {run.lr:.2f}"),
+            caption("hud_iteration", self.font_size, n=iteration),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        step_value = DecimalNumber(0, num_decimal_places=3, font_size=size)
+        step_row = live_row(Tex(r"\Delta x = -\alpha f'(x) =", font_size=size), step_value)
+        step_row.set_color(self.arrow_color)
+        x_value = DecimalNumber(current(), num_decimal_places=3, font_size=size)
+        fx_value = DecimalNumber(f.value(current()), num_decimal_places=3, font_size=size)
+        x_value.f_always.set_value(current)
+        fx_value.f_always.set_value(lambda: f.value(current()))
+        point_row = live_row(
+            Tex("x =", font_size=size), x_value, Tex(r",\ f(x) =", font_size=size), fx_value
+        )
+        panel = VGroup(hud, step_row, point_row)
+        panel.arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        panel.next_to(plot.curve_label, DOWN, buff=0.6, aligned_edge=LEFT)
+        dot = Dot(radius=0.09).set_color(self.dot_color)
+        dot.f_always.move_to(lambda: plot.point_at(current()))
+        trail = VGroup()
+        self.play(FadeIn(panel), FadeIn(dot, scale=0.5))
+
+        # Each step: the arrow Δx = -α f'(x) with its value, then the point moves
+        for k, (x_old, x_new) in enumerate(zip(run.points[:-1, 0], run.points[1:, 0], strict=True)):
+            duration = self.step_duration(k)
+            start = plot.point_at(x_old)
+            end = plot.axes.c2p(min(x_new, plot.axes.x_range[1] + 0.3), f.value(x_old))
+            arrow = Arrow(start, end, buff=0, thickness=3).set_color(self.arrow_color)
+            step_value.set_value(x_new - x_old)
+            trail.add(Dot(start, radius=0.05).set_color(self.trail_color))
+            self.add(trail)
+            self.play(GrowArrow(arrow), run_time=duration / 2)
+            if plot.axes.x_range[0] <= x_new <= plot.axes.x_range[1]:
+                self.play(
+                    x_tracker.animate.set_value(x_new),
+                    FadeOut(arrow),
+                    ChangeDecimalToValue(iteration, k + 1),
+                    run_time=duration / 2,
+                )
+            else:
+                # The point leaves the plot: follow it to the edge, then say so.
+                x_tracker.set_value(x_new)
+                dot.clear_updaters()
+                self.play(
+                    dot.animate.move_to(end).set_opacity(0),
+                    FadeOut(arrow),
+                    ChangeDecimalToValue(iteration, k + 1),
+                    run_time=duration / 2,
+                )
+
+        # The verdict
+        if run.converged:
+            verdict = caption("converged_in", self.font_size, n=str(run.steps)).set_color(GREEN)
+        else:
+            verdict = caption("diverged", self.font_size).set_color(RED)
+        verdict.next_to(panel, DOWN, aligned_edge=LEFT, buff=0.3)
+        self.play(Write(verdict))
+        self.wait(2)
+        self.play(FadeOut(VGroup(panel, verdict, trail, dot)))
+
+
+if __name__ == "__main__":
+    from gdkit.cli import run_file
+
+    run_file(__file__)

@@ -1,0 +1,191 @@
+"""Mobjects that several shots share: captions, the 1D plot, the checkerboard surface."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from manimlib import (
+    BLUE_B,
+    BLUE_C,
+    DOWN,
+    GREY_B,
+    LEFT,
+    RIGHT,
+    SMALL_BUFF,
+    UP,
+    WHITE,
+    Axes,
+    Mobject,
+    Surface,
+    Tex,
+    Text,
+    VGroup,
+)
+
+from gdkit.objectives import Objective
+from gdkit.text import text
+
+FONT_SIZE = 32
+
+
+def caption(key: str, font_size: int = FONT_SIZE, color=WHITE, **math: str | Mobject) -> VGroup:
+    """The text `key` in the current language, each `{name}` field typeset as `math[name]`
+    (a LaTeX string, or a mobject such as a DecimalNumber used as it is)."""
+    parts = VGroup()
+    for i, piece in enumerate(re.split(r"\{(\w+)\}", text(key))):
+        if i % 2:
+            value = math[piece]
+            parts.add(
+                value if isinstance(value, Mobject) else Tex(value, font_size=font_size * 1.15)
+            )
+        elif piece.strip():
+            parts.add(Text(piece.strip(), font_size=font_size))
+    parts.set_color(color)  # manimgl 1.7.2 ignores color= on Tex and Text
+    parts.arrange(RIGHT, buff=0.12)
+    for part in parts:
+        if isinstance(part, Text):
+            part.align_to(parts, DOWN).shift(0.02 * DOWN)
+    return parts
+
+
+def fit_width(mob: Mobject, width: float) -> Mobject:
+    """Scale `mob` down (never up) to at most `width`."""
+    if mob.get_width() > width:
+        mob.set_width(width)
+    return mob
+
+
+class FunctionPlot(VGroup):
+    """Axes with numbers, the labels x, f(x), O, and the curve of a 1D objective (M5, M7)."""
+
+    def __init__(
+        self,
+        objective: Objective,
+        x_range=(-2, 2, 0.5),
+        y_range=(0, 4, 1),
+        width=8.5,
+        height=6.4,
+        curve_color="#00FFFF",
+    ):
+        self.objective = objective
+        self.axes = Axes(
+            x_range, y_range, width=width, height=height, axis_config=dict(stroke_color=GREY_B)
+        )
+        self.axes.add_coordinate_labels(
+            x_values=np.arange(x_range[0], x_range[1] + 0.01, 1.0),
+            y_values=np.arange(y_range[0] + y_range[2], y_range[1] + 0.01, y_range[2]),
+            font_size=22,
+        )
+        x_label = Tex("x", font_size=34).next_to(self.axes.x_axis.get_end(), RIGHT, SMALL_BUFF)
+        y_label = Tex(f"{objective.name}(x)", font_size=34).next_to(
+            self.axes.y_axis.get_end(), RIGHT, SMALL_BUFF
+        )
+        origin = Tex("O", font_size=28).next_to(self.axes.c2p(0, 0), DOWN + RIGHT, SMALL_BUFF)
+        self.labels = VGroup(x_label, y_label, origin)
+        self.curve = self.axes.get_graph(
+            lambda t: objective.value(t), x_range=self.visible_x_range(), color=curve_color
+        )
+        self.curve_label = Tex(objective.latex, font_size=36).set_color(curve_color)
+        self.curve_label.next_to(self.axes.c2p(x_range[1], y_range[1]), RIGHT, buff=0.6)
+        super().__init__(self.axes, self.labels, self.curve, self.curve_label)
+
+    def visible_x_range(self, samples=801):
+        """Where the curve stays inside the y range, so it is not drawn off the axes."""
+        lo, hi = self.axes.x_range[:2]
+        xs = np.linspace(lo, hi, samples)
+        inside = xs[(self.objective(xs) <= self.axes.y_range[1]) & (self.objective(xs) >= 0)]
+        return (inside.min(), inside.max(), (hi - lo) / 200)
+
+    def point_at(self, x: float) -> np.ndarray:
+        return self.axes.c2p(x, self.objective.value(x))
+
+
+class CheckerSurface(Surface):
+    """A surface z = func(x, y) coloured as a checkerboard, drawn in one piece.
+
+    Each cell has its own vertices (rows are duplicated along cell edges), so colours change
+    sharply at the edges instead of blending.
+    """
+
+    def __init__(
+        self,
+        xyz_func,
+        u_range,
+        v_range,
+        cells=(15, 15),
+        per_cell=4,
+        colors=(BLUE_B, BLUE_C),
+        opacity=0.85,
+        **kwargs,
+    ):
+        self.xyz_func = xyz_func
+        self.cells = cells
+        self.per_cell = per_cell
+        resolution = (cells[0] * (per_cell + 1), cells[1] * (per_cell + 1))
+        super().__init__(u_range=u_range, v_range=v_range, resolution=resolution, **kwargs)
+        self.color_cells(colors, opacity)
+
+    def samples(self, value_range, cells):
+        edges = np.linspace(*value_range, cells + 1)
+        return np.concatenate(
+            [
+                np.linspace(a, b, self.per_cell + 1)
+                for a, b in zip(edges[:-1], edges[1:], strict=True)
+            ]
+        )
+
+    @Mobject.affects_data
+    def init_points(self):
+        us = self.samples(self.u_range, self.cells[0])
+        vs = self.samples(self.v_range, self.cells[1])
+        u, v = np.meshgrid(us, vs, indexing="ij")
+        eps = self.epsilon
+        grids = [(u, v), (u + eps, v), (u, v + eps)]
+        points, du_points, dv_points = (
+            np.stack(self.xyz_func(a, b), axis=-1).reshape(-1, 3) for a, b in grids
+        )
+        self.set_points(points)
+        self.data["du_point"][:] = du_points
+        self.data["dv_point"][:] = dv_points
+
+    def color_cells(self, colors, opacity):
+        from manimlib.utils.color import color_to_rgba
+
+        n = self.per_cell + 1
+        nu, nv = self.resolution
+        iu, iv = np.meshgrid(np.arange(nu) // n, np.arange(nv) // n, indexing="ij")
+        parity = ((iu + iv) % 2).ravel()
+        rgbas = np.array([color_to_rgba(c, opacity) for c in colors])
+        self.data["rgba"][:] = rgbas[parity]
+        return self
+
+
+def labelled_axes_3d(axes, font_size=36, color=WHITE) -> VGroup:
+    """x, y, z at the positive ends of 3D axes."""
+    labels = VGroup(
+        Tex("x", font_size=font_size, color=color).next_to(axes.x_axis.get_end(), RIGHT),
+        Tex("y", font_size=font_size, color=color).next_to(axes.y_axis.get_end(), UP),
+        Tex("z", font_size=font_size, color=color).next_to(axes.z_axis.get_end(), UP),
+    )
+    return labels
+
+
+def Unwrite(mob: Mobject, **kwargs):
+    """Write played backwards, removing `mob` at the end (manimgl 1.7 has no Unwrite)."""
+    from manimlib import Write, smooth
+
+    return Write(mob, rate_func=lambda t: smooth(1 - t), remover=True, **kwargs)
+
+
+def live_row(*parts: Mobject, buff: float = 0.15) -> VGroup:
+    """A row of Tex and DecimalNumbers that keeps its spacing as the numbers change width;
+    the first part stays where it is."""
+    row = VGroup(*parts).arrange(RIGHT, buff=buff)
+
+    def respace(row):
+        anchor = row[0].get_left()
+        row.arrange(RIGHT, buff=buff)
+        row.shift(anchor - row[0].get_left())
+
+    return row.add_updater(respace)
