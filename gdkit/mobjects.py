@@ -10,7 +10,6 @@ from manimlib import (
     BLUE_C,
     DOWN,
     GREY_B,
-    LEFT,
     RIGHT,
     SMALL_BUFF,
     UP,
@@ -43,10 +42,17 @@ def caption(key: str, font_size: int = FONT_SIZE, color=WHITE, **math: str | Mob
             parts.add(Text(piece.strip(), font_size=font_size))
     parts.set_color(color)  # manimgl 1.7.2 ignores color= on Tex and Text
     parts.arrange(RIGHT, buff=0.12)
-    for part in parts:
-        if isinstance(part, Text):
-            part.align_to(parts, DOWN).shift(0.02 * DOWN)
+    line = baseline(parts[0])
+    for part in parts[1:]:
+        part.shift((line - baseline(part)) * UP)
     return parts
+
+
+def baseline(mob: Mobject) -> float:
+    """Where the glyphs of `mob` sit: most glyphs rest on the baseline, so the (upper) median
+    of their bottoms finds it, whatever descends or is raised."""
+    bottoms = sorted(sm.get_bottom()[1] for sm in mob.family_members_with_points())
+    return bottoms[len(bottoms) // 2]
 
 
 def fit_width(mob: Mobject, width: float) -> Mobject:

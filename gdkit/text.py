@@ -10,10 +10,10 @@ TEXT: dict[str, dict[str, str]] = {
     # M1
     "current_point": {"zh": "当前坐标 {coords}", "en": "Current point {coords}"},
     # M2
-    "ground_slope": {"zh": "地面斜率", "en": "Ground slope"},
+    "ground_slope": {"zh": "地面斜率 {formula}", "en": "Ground slope {formula}"},
     "cane_where": {
-        "zh": "式中 l 为盲杖长度，h 为手离地高度",
-        "en": "where l is the cane length and h the hand height",
+        "zh": "式中 {l} 为盲杖长度，{h} 为手离地高度",
+        "en": "where {l} is the cane length and {h} the hand height",
     },
     # M3
     "step_plus_x": {"zh": "沿 x 正方向前进", "en": "Step along +x"},

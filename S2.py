@@ -1,0 +1,151 @@
+"""M2: a walker's cane, its angle to the body, and the slope of the ground it finds."""
+
+from gdkit.manim_imports import *
+from gdkit.mobjects import caption, live_row
+
+
+class M2(BeatScene):
+    hand_height = 2.0
+    cane_length = 4.0
+    start_inclination = 30.0  # degrees below the horizontal
+    changes = ((40.0, None), (10.0, None), (89.0, 2.01))  # (inclination, new length) per beat
+    scale = 1.15  # screen units per unit of length
+    foot = np.array([-5.3, -2.0, 0.0])
+    cane_color = GREY_A
+    ground_color = "#B08D57"
+    alpha_color = BLUE
+    theta_color = YELLOW
+
+    def construct(self):
+        self.inclination = ValueTracker(self.start_inclination)
+        self.length = ValueTracker(self.cane_length)
+
+        # Set up the walker, the cane and the ground it finds
+        walker = self.get_walker()
+        cane = always_redraw(self.get_cane)
+        ground = always_redraw(self.get_ground)
+        alpha_arc = always_redraw(self.get_alpha_arc)
+        theta_arc = always_redraw(self.get_theta_arc)
+
+        # M2.1 the formula, its box, the explanation, the read-outs
+        self.beat(1)
+        self.play(FadeIn(walker), ShowCreation(ground), ShowCreation(cane))
+        self.play(FadeIn(alpha_arc), FadeIn(theta_arc))
+        formula = caption(
+            "ground_slope",
+            34,
+            formula=r"\tan\theta = \frac{l\cos\alpha - h}{l\sin\alpha}",
+        )
+        box = SurroundingRectangle(formula, buff=0.25).set_stroke(YELLOW, 2)
+        where = caption("cane_where", 26, l="l", h="h").next_to(box, DOWN, buff=0.3)
+        VGroup(formula, box, where).to_corner(UR, buff=0.5)
+        readouts = self.get_readouts().next_to(where, DOWN, buff=0.6).align_to(where, LEFT)
+        self.play(Write(formula), ShowCreation(box), run_time=2)
+        self.play(FadeIn(where, shift=0.2 * DOWN))
+        self.play(FadeIn(readouts))
+        self.wait()
+
+        # M2.2 - M2.4 the cane tilts (and shortens); everything follows it
+        for n, (inclination, length) in enumerate(self.changes, start=2):
+            self.beat(n)
+            moves = [self.inclination.animate.set_value(inclination)]
+            if length is not None:
+                moves.append(self.length.animate.set_value(length))
+            self.play(*moves, run_time=3)
+            self.wait(1.5)
+
+    def pose(self):
+        return cane_pose(self.inclination.get_value(), self.length.get_value(), self.hand_height)
+
+    def to_screen(self, xy):
+        return self.foot + self.scale * np.array([xy[0], xy[1], 0.0])
+
+    def get_walker(self):
+        """A stick figure holding the cane at height h above its front foot."""
+        s, h = self.scale, self.hand_height
+        foot, hand = self.to_screen((0, 0)), self.to_screen((0, h))
+        hip = self.to_screen((-0.3, 0.48 * h))
+        neck = self.to_screen((-0.3, 1.3 * h))
+        head = Circle(radius=0.3 * s).move_to(self.to_screen((-0.3, 1.3 * h + 0.32)))
+        figure = VGroup(
+            head,
+            Line(neck, hip),
+            Line(hip, foot),
+            Line(hip, self.to_screen((-0.75, 0))),
+            VMobject().set_points_as_corners(
+                [self.to_screen((-0.3, 1.2 * h)), self.to_screen((-0.25, 1.05 * h)), hand]
+            ),
+        ).set_stroke(GREY_B, 5)
+        body = DashedLine(hand, foot, stroke_width=2).set_stroke(GREY_A)
+        brace = Brace(body, LEFT, buff=0.6)
+        h_label = Tex("h", font_size=36).next_to(brace, LEFT, buff=0.1)
+        return VGroup(figure, body, brace, h_label)
+
+    def get_cane(self):
+        pose = self.pose()
+        hand, tip = self.to_screen(pose.hand), self.to_screen(pose.tip)
+        cane = Line(hand, tip, stroke_width=7).set_stroke(self.cane_color)
+        tip_mark = Dot(tip, radius=0.06).set_color(RED)
+        label = Tex("l", font_size=36).move_to(
+            midpoint(hand, tip) + 0.35 * rotate_vector(normalize(tip - hand), PI / 2)
+        )
+        return VGroup(cane, tip_mark, label)
+
+    def get_ground(self):
+        pose = self.pose()
+        direction = normalize(self.to_screen(pose.tip) - self.foot)
+        reach = self.scale * np.linalg.norm(pose.tip) + 1.5
+        ground = Line(self.foot - 1.5 * direction, self.foot + reach * direction, stroke_width=5)
+        level = DashedLine(self.foot, self.foot + 3 * RIGHT, stroke_width=2)
+        return VGroup(ground.set_stroke(self.ground_color), level.set_stroke(GREY_C))
+
+    def get_alpha_arc(self):
+        pose = self.pose()
+        hand = self.to_screen(pose.hand)
+        start = -PI / 2  # the body, pointing down from the hand
+        angle = np.radians(pose.alpha)
+        arc = Arc(start, angle, radius=0.75, arc_center=hand).set_stroke(self.alpha_color, 3)
+        label_dir = rotate_vector(RIGHT, start + angle / 2)
+        label = Tex(r"\alpha", font_size=34).set_color(self.alpha_color)
+        nudge = 0.35 * max(0.0, 1 - pose.alpha / 20) * RIGHT  # clear of a near-vertical cane
+        label.move_to(hand + 1.05 * label_dir + nudge)
+        return VGroup(arc, label)
+
+    def get_theta_arc(self):
+        angle = -np.radians(self.pose().theta)  # θ > 0: the ground falls ahead
+        arc = Arc(0, angle, radius=1.6, arc_center=self.foot).set_stroke(self.theta_color, 3)
+        label = Tex(r"\theta", font_size=34).set_color(self.theta_color)
+        label.move_to(self.foot + 2.0 * rotate_vector(RIGHT, angle / 2) + 0.15 * RIGHT)
+        return VGroup(arc, label)
+
+    def get_readouts(self):
+        size = 36
+
+        def number(get_value, color, unit="°"):
+            value = DecimalNumber(get_value(), num_decimal_places=2, unit=unit, font_size=size)
+
+            def update(m):
+                m.set_value(get_value())
+                if unit:  # a degree sign sits high, like an exponent
+                    m[-1].align_to(m[-2], UP)
+
+            return value.set_color(color).add_updater(update)
+
+        self.alpha_readout = number(lambda: self.pose().alpha, self.alpha_color)
+        self.theta_readout = number(lambda: self.pose().theta, self.theta_color)
+        self.length_readout = number(self.length.get_value, self.cane_color, unit=None)
+        return VGroup(
+            live_row(
+                Tex(r"\alpha =", font_size=size).set_color(self.alpha_color), self.alpha_readout
+            ),
+            live_row(
+                Tex(r"\theta =", font_size=size).set_color(self.theta_color), self.theta_readout
+            ),
+            live_row(Tex("l =", font_size=size), self.length_readout),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+
+
+if __name__ == "__main__":
+    from gdkit.cli import run_file
+
+    run_file(__file__)
