@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="output folder (default: media/ beside the scene file)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
+    p.add_argument(
+        "--traceback",
+        action="store_true",
+        help="on an error in a scene, show the whole Python traceback",
+    )
     return p
 
 
@@ -131,6 +136,7 @@ class Options:
     start_beat: tuple[str | None, int] | None
     media: Path
     quiet: bool
+    traceback: bool = False
 
     @property
     def quality_dir(self) -> str:
@@ -203,18 +209,16 @@ def scene_classes(module) -> dict:
     from gdkit import storyboard
     from gdkit.scenes import Beats
 
+    order = list(storyboard.shots())
     found = {
         name: obj
         for name, obj in vars(module).items()
-        if isinstance(obj, type) and issubclass(obj, Beats) and obj.__module__ == module.__name__
+        if isinstance(obj, type)
+        and issubclass(obj, Beats)
+        and obj.__module__ == module.__name__
+        and (obj.shot_name or name) in order  # helper base classes are not shots
     }
-    order = list(storyboard.shots())
-    return dict(
-        sorted(
-            found.items(),
-            key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0]),
-        )
-    )
+    return dict(sorted(found.items(), key=lambda kv: order.index(kv[1].shot_name or kv[0])))
 
 
 def choose_scenes(opts: Options, classes: dict) -> list[tuple[type, int]]:
@@ -357,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"manim: error: {error}", file=sys.stderr)
         return 2
     except RenderError as error:
+        if error.__cause__ is not None and "--traceback" in argv:
+            traceback.print_exception(error.__cause__)
         print(f"manim: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

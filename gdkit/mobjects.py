@@ -10,6 +10,7 @@ from manimlib import (
     BLUE_C,
     DOWN,
     GREY_B,
+    ORIGIN,
     RIGHT,
     SMALL_BUFF,
     UP,
@@ -195,3 +196,52 @@ def live_row(*parts: Mobject, buff: float = 0.15) -> VGroup:
         row.shift(anchor - row[0].get_left())
 
     return row.add_updater(respace)
+
+
+def arrow_3d(start, end, color, width=0.05, tip_length=0.22, tip_radius=0.09) -> Mobject:
+    """A solid arrow (a thin cylinder and a cone) that reads from any camera angle."""
+    from manimlib import Cone, Group, Line3D
+
+    start, end = np.asarray(start, float), np.asarray(end, float)
+    length = np.linalg.norm(end - start)
+    # Always a shaft and a tip, even when short, so that redrawn arrows keep their structure.
+    direction = (end - start) / length if length > 1e-6 else np.array([0.0, 0.0, 1.0])
+    length = max(length, 2e-3)
+    end = start + length * direction
+    tip_length = min(tip_length, 0.5 * length)
+    neck = end - tip_length * direction
+    tip = Cone(radius=tip_radius, height=tip_length, axis=direction, resolution=(24, 2))
+    tip.move_to(end - 0.5 * tip_length * direction)
+    shaft = Line3D(start, neck, width=width, resolution=(12, 2))
+    return Group(shaft, tip).set_color(color)
+
+
+def face_camera(template: Mobject, frame, anchor, before=None) -> Mobject:
+    """A copy of the flat `template` (centred at the origin) that faces the camera, keeps its
+    size on screen whatever the zoom, and sits at `anchor()` every frame; `before(template)` may
+    refresh the template first."""
+    from manimlib import FRAME_HEIGHT
+
+    shown = template.copy()
+
+    def update(mob):
+        if before is not None:
+            before(template)
+        mob.become(template)
+        mob.scale(frame.get_height() / FRAME_HEIGHT, about_point=ORIGIN)
+        mob.apply_matrix(frame.get_orientation().as_matrix())
+        mob.move_to(anchor())
+        mob.deactivate_depth_test()
+
+    update(shown)
+    return shown.add_updater(update)
+
+
+def screen_right(frame) -> np.ndarray:
+    """The world direction that points right on screen, one screen unit long."""
+    return frame.get_orientation().as_matrix()[:, 0] * frame.get_height() / 8.0
+
+
+def screen_up(frame) -> np.ndarray:
+    """The world direction that points up on screen, one screen unit long."""
+    return frame.get_orientation().as_matrix()[:, 1] * frame.get_height() / 8.0
