@@ -21,7 +21,7 @@ class M1(BeatScene):
         objective = Tex(g.latex, font_size=44).set_color(self.objective_color)
         fit_width(objective, FRAME_WIDTH - 1).to_corner(UL)
         x0, y0 = self.point
-        coords = rf"(x, y, z) = ({x0}, {y0}, {g.value(self.point):.4f})"
+        self.coords = coords = rf"(x, y, z) = ({x0}, {y0}, {g.value(self.point):.4f})"
         current_point = caption("current_point", coords=coords)
         current_point.next_to(objective, DOWN, buff=0.6, aligned_edge=LEFT)
         self.play(Write(objective), run_time=3)

@@ -43,7 +43,9 @@ class M5(BeatScene):
         dot = Dot(radius=0.1).set_color(self.dot_color)
         dot.f_always.move_to(lambda: plot.point_at(x_tracker.get_value()))
         tangent = self.tangent_line(x_tracker)
-        slope = DecimalNumber(f.gradient(self.start_x)[0], num_decimal_places=3, font_size=44)
+        self.slope = slope = DecimalNumber(
+            f.gradient(self.start_x)[0], num_decimal_places=3, font_size=44
+        )
         slope.f_always.set_value(lambda: f.gradient(x_tracker.get_value())[0])
         readout = live_row(Tex("k =", font_size=44), slope, buff=0.2)
         readout.set_color(self.tangent_color)
@@ -79,12 +81,15 @@ class M7(BeatScene):
 
     def construct(self):
         self.add(self.plot)
+        self.last_run = VGroup()  # what the previous run left on screen
+        self.runs = []
         for n, lr in enumerate(self.learning_rates, start=1):
             # M7.1, M7.2, M7.3: one run per learning rate, each from the same start
             self.beat(n)
             run = gradient_descent(
                 f, self.start_x, lr, tol=self.tol, max_steps=self.max_steps, domain=f.domain
             )
+            self.runs.append(run)
             self.show_run(run)
 
     def step_duration(self, k: int) -> float:
@@ -123,7 +128,7 @@ class M7(BeatScene):
         dot = Dot(radius=0.09).set_color(self.dot_color)
         dot.f_always.move_to(lambda: plot.point_at(current()))
         trail = VGroup()
-        self.play(FadeIn(panel), FadeIn(dot, scale=0.5))
+        self.play(FadeOut(self.last_run), FadeIn(panel), FadeIn(dot, scale=0.5))
 
         # Each step: the arrow Δx = -α f'(x) with its value, then the point moves
         for k, (x_old, x_new) in enumerate(zip(run.points[:-1, 0], run.points[1:, 0], strict=True)):
@@ -161,7 +166,7 @@ class M7(BeatScene):
         verdict.next_to(panel, DOWN, aligned_edge=LEFT, buff=0.3)
         self.play(Write(verdict))
         self.wait(2)
-        self.play(FadeOut(VGroup(panel, verdict, trail, dot)))
+        self.last_run = VGroup(panel, verdict, trail, dot)
 
 
 if __name__ == "__main__":

@@ -121,7 +121,8 @@ class M8(SurfaceDescent):
 
     def coords_text(self, k):
         x, y = self.run.points[k]
-        return Text(f"({x:.3f}, {y:.3f}, {self.run.values[k]:.3f})", font_size=self.font_size)
+        self.shown_coords = f"({x:.3f}, {y:.3f}, {self.run.values[k]:.3f})"
+        return Text(self.shown_coords, font_size=self.font_size)
 
     def show_iterate(self, k):
         if k == self.shown_iterate:
@@ -208,7 +209,8 @@ class M10(SurfaceDescent):
             run_time=2,
         )
         self.play(
-            frame.animate.reorient(175, 38, center=balls[best].get_center(), height=6), run_time=2
+            frame.animate.reorient(180, 15, center=trails[best][0].get_center(), height=5),
+            run_time=2,
         )
         self.wait(2)
 
@@ -228,7 +230,9 @@ class M10(SurfaceDescent):
                 + (0.15 + 0.5 * template.get_width()) * screen_right(self.frame)
             )
 
-        return face_camera(template, self.frame, anchor, refresh).set_z_index(2)
+        label = face_camera(template, self.frame, anchor, refresh).set_z_index(2)
+        label.number = number  # the value it shows
+        return label
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ class Beats:
         super().setup()
         self.shot = storyboard.shot(self.shot_name or type(self).__name__)
         self.beat_starts: list[float] = []
-        self.beat_hooks = []  # called as hook(scene, n) when beat n starts, and once at the end
+        if not hasattr(self, "beat_hooks"):
+            self.beat_hooks = []  # hook(scene, n) when beat n starts, hook(scene, None) at the end
 
     @property
     def current_beat(self) -> int:

@@ -9,7 +9,7 @@ sys.path.insert(0, str(ROOT))
 # manimlib reads sys.argv when first imported: give it ours before pytest's flags can reach it.
 from gdkit.headless import prepare  # noqa: E402
 
-prepare((1920, 1080))
+prepare((640, 360))
 
 
 @pytest.fixture(scope="session")

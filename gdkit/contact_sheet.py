@@ -1,0 +1,103 @@
+"""Stills of every beat's end state, and the storyboard contact sheet built from them.
+
+`python -m gdkit.contact_sheet --lang zh` writes media/storyboard.zh.png: the 38 beats as
+thumbnails, grouped by shot. Scenes run fast-forwarded: no video frames, one still per beat.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from gdkit import storyboard, text
+from gdkit.cli import load_scene_file, scene_classes
+from gdkit.headless import ROOT, prepare
+
+THUMB = (480, 270)
+CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+
+def run_shot(name: str, lang: str, resolution=THUMB, hooks=()):
+    """Run shot `name` fast-forwarded (no frames rendered but the ones hooks ask for)."""
+    text.set_language(lang)
+    prepare(resolution)
+    shot = storyboard.shot(name)
+    scene_class = scene_classes(load_scene_file(ROOT / shot.file))[name]
+    scene = scene_class(
+        camera_config=dict(resolution=resolution, fps=30),
+        file_writer_config=dict(write_to_movie=False, save_last_frame=False, quiet=True),
+        skip_animations=True,
+    )
+    scene.beat_hooks = list(hooks)
+    scene.run()
+    return scene
+
+
+def beat_stills(name: str, lang: str, resolution=THUMB) -> tuple[object, list[Image.Image]]:
+    """The scene, and a picture of the end of each of its beats."""
+    stills = []
+
+    def capture(scene, n):
+        if n == 1:
+            return
+        scene.update_frame(force_draw=True)
+        stills.append(scene.camera.get_image().convert("RGB"))
+
+    scene = run_shot(name, lang, resolution, hooks=[capture])
+    return scene, stills
+
+
+def font(size: int):
+    try:
+        return ImageFont.truetype(CJK_FONT, size)
+    except OSError:
+        return ImageFont.load_default(size)
+
+
+def contact_sheet(lang: str, columns: int = 4, thumb=THUMB) -> Image.Image:
+    pad, caption_h, header_h = 16, 34, 52
+    rows = []  # (shot, stills)
+    for name in storyboard.shots():
+        rows.append((storyboard.shot(name), beat_stills(name, lang, thumb)[1]))
+    height = pad
+    for _, stills in rows:
+        height += header_h + -(-len(stills) // columns) * (thumb[1] + caption_h + pad)
+    width = pad + columns * (thumb[0] + pad)
+    sheet = Image.new("RGB", (width, height), "#05070A")
+    draw = ImageDraw.Draw(sheet)
+    y = pad
+    for shot, stills in rows:
+        start = shot.start_seconds()
+        title = f"{shot.name} · {shot.title(lang)} · {int(start // 60)}:{start % 60:05.2f}"
+        draw.text((pad, y + 10), title, fill="#FFFFFF", font=font(28))
+        y += header_h
+        for i, (beat, still) in enumerate(zip(shot.beats, stills, strict=True)):
+            col, row = i % columns, i // columns
+            x0 = pad + col * (thumb[0] + pad)
+            y0 = y + row * (thumb[1] + caption_h + pad)
+            sheet.paste(still.resize(thumb), (x0, y0))
+            label = f"{beat.label} · {beat.caption(lang)}"
+            draw.text((x0, y0 + thumb[1] + 6), label, fill="#C8CDD4", font=font(18))
+        y += -(-len(stills) // columns) * (thumb[1] + caption_h + pad)
+    return sheet
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gdkit.contact_sheet")
+    parser.add_argument("--lang", choices=text.LANGUAGES, default="zh")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    out = args.out or ROOT / "media" / f"storyboard.{args.lang}.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp.png")
+    contact_sheet(args.lang).save(tmp)
+    tmp.replace(out)
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
