@@ -163,6 +163,7 @@ class M4(BeatScene):
 
 class M6(BeatScene):
     alpha_color = PURPLE_B
+    label_gap = 1.0  # between α and its name
 
     def construct(self):
         # M6.1 the step length
@@ -175,7 +176,7 @@ class M6(BeatScene):
         self.beat(2)
         alpha = step[r"\alpha"]
         name = Text(text("learning_rate"), font_size=40).set_color(self.alpha_color)
-        name.next_to(alpha, DOWN, buff=1.0)
+        name.next_to(alpha, DOWN, buff=self.label_gap)
         arrow = Arrow(name.get_top(), alpha.get_bottom(), buff=0.15).set_color(self.alpha_color)
         self.play(alpha.animate.set_color(self.alpha_color))
         self.play(GrowArrow(arrow), FadeIn(name, shift=0.3 * UP))

@@ -376,3 +376,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_file(path: str) -> None:
     """The `__main__` hook of an S-file: `python S1.py [SCENE ...] [flags]`."""
     raise SystemExit(main([path, *sys.argv[1:]]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

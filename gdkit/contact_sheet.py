@@ -20,12 +20,13 @@ THUMB = (480, 270)
 CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
 
-def run_shot(name: str, lang: str, resolution=THUMB, hooks=()):
-    """Run shot `name` fast-forwarded (no frames rendered but the ones hooks ask for)."""
+def run_shot(name: str, lang: str, resolution=THUMB, hooks=(), scene_class=None):
+    """Run shot `name` (or a variant `scene_class` of it) fast-forwarded: no frames are
+    rendered but those the hooks ask for."""
     text.set_language(lang)
     prepare(resolution)
-    shot = storyboard.shot(name)
-    scene_class = scene_classes(load_scene_file(ROOT / shot.file))[name]
+    if scene_class is None:
+        scene_class = scene_classes(load_scene_file(ROOT / storyboard.shot(name).file))[name]
     scene = scene_class(
         camera_config=dict(resolution=resolution, fps=30),
         file_writer_config=dict(write_to_movie=False, save_last_frame=False, quiet=True),
@@ -36,8 +37,8 @@ def run_shot(name: str, lang: str, resolution=THUMB, hooks=()):
     return scene
 
 
-def beat_stills(name: str, lang: str, resolution=THUMB) -> tuple[object, list[Image.Image]]:
-    """The scene, and a picture of the end of each of its beats."""
+def beat_stills(name: str, lang: str, resolution=THUMB, scene_class=None):
+    """The scene, and a picture (PIL) of the end of each of its beats."""
     stills = []
 
     def capture(scene, n):
@@ -46,7 +47,7 @@ def beat_stills(name: str, lang: str, resolution=THUMB) -> tuple[object, list[Im
         scene.update_frame(force_draw=True)
         stills.append(scene.camera.get_image().convert("RGB"))
 
-    scene = run_shot(name, lang, resolution, hooks=[capture])
+    scene = run_shot(name, lang, resolution, hooks=[capture], scene_class=scene_class)
     return scene, stills
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from manimlib import Scene, ThreeDScene
 from manimlib.scene.scene import EndScene
+from manimlib.shader_wrapper import VShaderWrapper
 
 from gdkit import storyboard
 from gdkit.text import language
@@ -26,6 +27,9 @@ class Beats:
 
     def setup(self):
         super().setup()
+        # manimgl caches the fill canvas per OpenGL context object; a context made for a later
+        # scene in the same process can reuse a dead one's id and get its stale canvas.
+        VShaderWrapper.get_fill_canvas.cache_clear()
         self.shot = storyboard.shot(self.shot_name or type(self).__name__)
         self.beat_starts: list[float] = []
         if not hasattr(self, "beat_hooks"):

@@ -3,12 +3,14 @@ each beat that is not blank, nothing off the frame, and the storyboard's numbers
 
 import numpy as np
 import pytest
-from manimlib import FRAME_HEIGHT, FRAME_WIDTH, ThreeDScene
+from manimlib import FRAME_HEIGHT, FRAME_WIDTH
 
 from gdkit import storyboard
 from gdkit.contact_sheet import beat_stills, run_shot
+from gdkit.headless import ROOT
+from tests.golden import RENDER, check, fresh_stills
 
-SMALL = (384, 216)
+SMALL = RENDER
 
 
 def off_frame(scene) -> list[str]:
@@ -53,6 +55,19 @@ def test_every_beat_in_order(name, lang):
         assert pixels.std() > 8, f"{name}.{n} looks blank"
     run_shot(name, lang, SMALL, hooks=[check_layout])
     assert layout == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", list(storyboard.shots()))
+def test_beats_match_their_golden_images(name, lang):
+    """Each beat ends as its golden image shows; `make golden` refreshes them on purpose."""
+    stills = fresh_stills(name, lang)
+    beats = storyboard.shot(name).beats
+    assert len(stills) == len(beats)
+    problems = [
+        p for b, still in zip(beats, stills, strict=True) if (p := check(still, lang, b.label))
+    ]
+    assert problems == []
 
 
 def values_at_beat_ends(name, read):
@@ -193,3 +208,12 @@ def test_a_real_shot_renders_to_video(root, tmp_path, lang):
         check=True,
     ).stdout
     assert np.frombuffer(raw, np.uint8).std() > 8
+
+
+def test_a_moved_label_fails_the_golden_check():
+    # The name under α a quarter unit lower: beat 2 must fail, beat 1 (no label yet) must pass.
+    stills = fresh_stills("M6", "zh", label_gap=1.25)
+    assert check(stills[0], "zh", "M6.1") is None
+    problem = check(stills[1], "zh", "M6.2")
+    assert problem is not None and "M6.2" in problem
+    assert (ROOT / "tests/output/zh/M6.2.diff.png").exists()
