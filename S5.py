@@ -209,7 +209,7 @@ class M10(SurfaceDescent):
             run_time=2,
         )
         self.play(
-            frame.animate.reorient(180, 15, center=trails[best][0].get_center(), height=5),
+            frame.animate.reorient(170, 30, center=trails[best][0].get_center(), height=8),
             run_time=2,
         )
         self.wait(2)

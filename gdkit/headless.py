@@ -29,6 +29,7 @@ def prepare(resolution: tuple[int, int] | None = None) -> None:
     finally:
         sys.argv = argv
     _use_egl()
+    _skip_empty_fill()
 
 
 def _use_egl() -> None:
@@ -44,3 +45,26 @@ def _use_egl() -> None:
 
     create_egl_context.uses_egl = True
     moderngl.create_standalone_context = create_egl_context
+
+
+def _skip_empty_fill() -> None:
+    """Skip manimgl's fill pass for render groups that have no fill (lines, arcs, curves).
+
+    Each fill pass clears an offscreen canvas twice the frame's size and composites it over
+    the whole frame; for a group whose fill is fully transparent that adds nothing, and on a
+    software renderer it is most of the cost of drawing a line.
+    """
+    from manimlib.shader_wrapper import VShaderWrapper
+
+    render_fill = VShaderWrapper.render_fill
+    if getattr(render_fill, "skips_empty", False):
+        return
+
+    def render_fill_if_any(self):
+        data = self.vert_data
+        if data is not None and len(data) and not data["fill_rgba"][:, 3].any():
+            return
+        render_fill(self)
+
+    render_fill_if_any.skips_empty = True
+    VShaderWrapper.render_fill = render_fill_if_any

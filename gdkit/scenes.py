@@ -64,6 +64,36 @@ class Beats:
             desc = f"{self.shot.name}.{self.current_beat} {desc}"
         return super().get_time_progression(run_time, n_iterations, desc, **kwargs)
 
+    def wait(self, duration=None, stop_condition=None, note=None, ignore_presenter_mode=False):
+        """As Scene.wait; when nothing on screen can change, the frame is drawn once and sent
+        to the encoder as many times as the wait lasts."""
+        writer = self.file_writer
+        if (
+            self.skip_animations
+            or self.window is not None
+            or stop_condition is not None
+            or self.presenter_mode
+            or not writer.write_to_movie
+            or writer.subdivide_output
+            or self.should_update_mobjects()
+        ):
+            return super().wait(duration, stop_condition, note, ignore_presenter_mode)
+        duration = self.default_wait_time if duration is None else duration
+        self.pre_play()
+        self.update_mobjects(dt=0)
+        frame, last_t = None, 0.0
+        for t in self.get_wait_time_progression(duration):
+            if frame is None:
+                self.update_frame(t - last_t)
+                frame = self.camera.get_raw_fbo_data()
+            else:
+                self.increment_time(t - last_t)
+            last_t = t
+            writer.writing_process.stdin.write(frame)
+            if writer.progress_display is not None:
+                writer.progress_display.update()
+        self.post_play()
+
     def check_beats(self) -> None:
         """Fail unless exactly beats 1..K were marked (or 1..end_beat for a still)."""
         wanted = self.end_beat or len(self.shot.beats)
