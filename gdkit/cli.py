@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import traceback
@@ -340,8 +341,13 @@ def _where(error: BaseException, scene_file: Path) -> str:
     return f"{where}{type(error).__name__}{': ' + message if message else ''}"
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt  # so that a terminated render cleans up as an interrupted one
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         opts = parse_args(argv)
         check_system(needs_movie=not opts.still)

@@ -5,9 +5,23 @@ from __future__ import annotations
 from manimlib import Scene, ThreeDScene
 from manimlib.scene.scene import EndScene
 from manimlib.shader_wrapper import VShaderWrapper
+from manimlib.utils import shaders
 
 from gdkit import storyboard
 from gdkit.text import language
+
+
+def forget_gl_state() -> None:
+    """Drop what manimgl caches per OpenGL context and per shader program.
+
+    Each scene makes its own context; when several scenes run in one process (an S-file's
+    shots, tests, the contact sheet), a new context or program can reuse the id of a dead one
+    and be handed its stale canvas, program or remembered uniform values.
+    """
+    VShaderWrapper.get_fill_canvas.cache_clear()
+    shaders.get_shader_program.cache_clear()
+    shaders.image_path_to_texture.cache_clear()
+    shaders.PROGRAM_UNIFORM_MIRRORS.clear()
 
 
 class BeatError(RuntimeError):
@@ -27,9 +41,7 @@ class Beats:
 
     def setup(self):
         super().setup()
-        # manimgl caches the fill canvas per OpenGL context object; a context made for a later
-        # scene in the same process can reuse a dead one's id and get its stale canvas.
-        VShaderWrapper.get_fill_canvas.cache_clear()
+        forget_gl_state()
         self.shot = storyboard.shot(self.shot_name or type(self).__name__)
         self.beat_starts: list[float] = []
         if not hasattr(self, "beat_hooks"):

@@ -100,9 +100,13 @@ def build(lang: str, quality: str, fps: int, jobs: int) -> Path:
     if failed:
         raise SystemExit("video: " + "; ".join(failed))
 
-    # Join them, with one chapter per shot and a subtitle per beat
+    # Join them, with one chapter per shot and a subtitle per beat (unless that is done)
     name = f"gradient_descent.{lang}.{height}p{fps}"
     final = media / f"{name}.mp4"
+    parts_changed = max((out_dir / f"{s.name}.mp4").stat().st_mtime for s in shots)
+    if final.exists() and final.stat().st_mtime > parts_changed:
+        print(f"{final} is up to date", file=sys.stderr)
+        return final
     parts = [json.loads((out_dir / f"{s.name}.beats.json").read_text()) for s in shots]
     timeline, chapters, subtitles, t = [], [";FFMETADATA1"], [], 0.0
     for shot, part in zip(shots, parts, strict=True):
