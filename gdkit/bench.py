@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from gdkit import storyboard
+from gdkit.cli import shot_command
 from gdkit.headless import ROOT
 
 
@@ -42,20 +43,8 @@ def machine() -> str:
 
 
 def bench_shot(shot, resolution, fps, out: Path) -> dict:
-    command = [
-        sys.executable,
-        "-m",
-        "gdkit.cli",
-        shot.file,
-        shot.name,
-        "-r",
-        f"{resolution[0]}x{resolution[1]}",
-        "--fps",
-        str(fps),
-        "-q",
-        "--media",
-        str(out),
-    ]
+    flags = ["-r", f"{resolution[0]}x{resolution[1]}", "--fps", str(fps)]
+    command = shot_command(shot, flags, out)
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)

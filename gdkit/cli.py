@@ -379,6 +379,21 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def shot_command(shot, flags: list[str], media: Path) -> list[str]:
+    """The command line that renders one storyboard shot quietly into `media`."""
+    return [
+        sys.executable,
+        "-m",
+        "gdkit.cli",
+        shot.file,
+        shot.name,
+        *flags,
+        "-q",
+        "--media",
+        str(media),
+    ]
+
+
 def run_file(path: str) -> None:
     """The `__main__` hook of an S-file: `python S1.py [SCENE ...] [flags]`."""
     raise SystemExit(main([path, *sys.argv[1:]]))

@@ -30,6 +30,7 @@ def prepare(resolution: tuple[int, int] | None = None) -> None:
         sys.argv = argv
     _use_egl()
     _skip_empty_fill()
+    _keep_unchanged_numbers()
 
 
 def _use_egl() -> None:
@@ -68,3 +69,22 @@ def _skip_empty_fill() -> None:
 
     render_fill_if_any.skips_empty = True
     VShaderWrapper.render_fill = render_fill_if_any
+
+
+def _keep_unchanged_numbers() -> None:
+    """DecimalNumber.set_value rebuilds its glyphs and restyles them (about 12 ms each on this
+    kind of machine); when the text shown stays the same, only the value needs to change."""
+    from manimlib import DecimalNumber
+
+    set_value = DecimalNumber.set_value
+    if getattr(set_value, "keeps_unchanged", False):
+        return
+
+    def set_value_if_shown_differs(self, number):
+        if not isinstance(number, complex) and self.get_num_string(number) == self.num_string:
+            self.number = number
+            return self
+        return set_value(self, number)
+
+    set_value_if_shown_differs.keeps_unchanged = True
+    DecimalNumber.set_value = set_value_if_shown_differs

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from gdkit import storyboard
+from gdkit.cli import shot_command
 from gdkit.headless import ROOT
 from gdkit.text import LANGUAGES
 
@@ -62,17 +63,7 @@ def build(lang: str, quality: str, fps: int, jobs: int) -> Path:
     while todo or running:
         while todo and len(running) < jobs:
             shot, digest = todo.pop(0)
-            command = [
-                sys.executable,
-                "-m",
-                "gdkit.cli",
-                shot.file,
-                shot.name,
-                *flags,
-                "-q",
-                "--media",
-                str(media),
-            ]
+            command = shot_command(shot, flags, media)
             log = open(out_dir.parent / f".{shot.name}.{height}p{fps}.log", "w")  # noqa: SIM115
             running[shot.name] = (
                 subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log),
