@@ -168,16 +168,6 @@ class CheckerSurface(Surface):
         return self
 
 
-def labelled_axes_3d(axes, font_size=36, color=WHITE) -> VGroup:
-    """x, y, z at the positive ends of 3D axes."""
-    labels = VGroup(
-        Tex("x", font_size=font_size, color=color).next_to(axes.x_axis.get_end(), RIGHT),
-        Tex("y", font_size=font_size, color=color).next_to(axes.y_axis.get_end(), UP),
-        Tex("z", font_size=font_size, color=color).next_to(axes.z_axis.get_end(), UP),
-    )
-    return labels
-
-
 def Unwrite(mob: Mobject, **kwargs):
     """Write played backwards, removing `mob` at the end (manimgl 1.7 has no Unwrite)."""
     from manimlib import Write, smooth

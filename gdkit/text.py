@@ -45,7 +45,6 @@ TEXT: dict[str, dict[str, str]] = {
     "hud_iterations": {"zh": "迭代次数 {n}", "en": "Iterations {n}"},
     "converged_in": {"zh": "收敛：共 {n} 步", "en": "Converged in {n} steps"},
     "diverged": {"zh": "x 离开绘图区间：发散", "en": "x left the plot: diverged"},
-    "lowest_run": {"zh": "最低点 {z}", "en": "Lowest point {z}"},
 }
 
 
