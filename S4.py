@@ -4,16 +4,21 @@ from gdkit.manim_imports import *
 from gdkit.mobjects import FunctionPlot, caption, live_row
 
 
-class M5(BeatScene):
+class PlotOfF(BeatScene):
+    """The axes and the curve of f that M5 and M7 share, and the point's start."""
+
     start_x = 1.0
-    stops = (-0.2, 1.4)
     dot_color = YELLOW
-    tangent_color = PURPLE_B
-    tangent_length = 3.0
 
     def setup(self):
         super().setup()
         self.plot = FunctionPlot(f).to_corner(DL, buff=0.6)
+
+
+class M5(PlotOfF):
+    stops = (-0.2, 1.4)
+    tangent_color = PURPLE_B
+    tangent_length = 3.0
 
     def tangent_line(self, x_tracker):
         """The tangent at the tracked x, a fixed length on screen."""
@@ -61,8 +66,7 @@ class M5(BeatScene):
             self.wait(1.5)
 
 
-class M7(BeatScene):
-    start_x = 1.0
+class M7(PlotOfF):
     learning_rates = (0.05, 1.0, 0.3)
     tol = 0.05  # a run stops when |f'(x)| <= tol, or when x leaves the plot
     max_steps = 100
@@ -70,14 +74,9 @@ class M7(BeatScene):
     step_time = 2.0
     speed_up = 0.7
     fastest_step = 0.2
-    dot_color = YELLOW
     arrow_color = RED
     trail_color = YELLOW_E
     font_size = 26
-
-    def setup(self):
-        super().setup()
-        self.plot = FunctionPlot(f).to_corner(DL, buff=0.6)
 
     def construct(self):
         self.add(self.plot)
@@ -91,13 +90,6 @@ class M7(BeatScene):
             )
             self.runs.append(run)
             self.show_run(run)
-
-    def step_duration(self, k: int) -> float:
-        if k < self.detailed_steps:
-            return self.step_time
-        return max(
-            self.fastest_step, self.step_time * self.speed_up ** (k - self.detailed_steps + 1)
-        )
 
     def show_run(self, run):
         plot, size = self.plot, 1.15 * self.font_size
@@ -131,8 +123,11 @@ class M7(BeatScene):
         self.play(FadeOut(self.last_run), FadeIn(panel), FadeIn(dot, scale=0.5))
 
         # Each step: the arrow Δx = -α f'(x) with its value, then the point moves
-        for k, (x_old, x_new) in enumerate(zip(run.points[:-1, 0], run.points[1:, 0], strict=True)):
-            duration = self.step_duration(k)
+        durations = step_durations(
+            run.steps, self.step_time, self.fastest_step, self.detailed_steps, self.speed_up
+        )
+        steps = zip(run.points[:-1, 0], run.points[1:, 0], durations, strict=True)
+        for k, (x_old, x_new, duration) in enumerate(steps):
             start = plot.point_at(x_old)
             end = plot.axes.c2p(min(x_new, plot.axes.x_range[1] + 0.3), f.value(x_old))
             arrow = Arrow(start, end, buff=0, thickness=3).set_color(self.arrow_color)

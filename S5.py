@@ -49,13 +49,6 @@ class SurfaceDescent(BeatScene3D):
         dots = Group(*(self.get_ball(color, radius=0.07).move_to(p) for p in points))
         return line, dots
 
-    def step_times(self, steps, first=1.2, fastest=0.12, detailed=3, speed_up=0.7):
-        """Slow first steps, then faster and faster."""
-        return [
-            first if k < detailed else max(fastest, first * speed_up ** (k - detailed + 1))
-            for k in range(steps)
-        ]
-
 
 class M8(SurfaceDescent):
     start = (5.0, 12.0)
@@ -107,7 +100,7 @@ class M8(SurfaceDescent):
                 interpolate(f.get_center(), ball.get_center(), min(1.0, 2.5 * dt))
             )
         )
-        for k, duration in enumerate(self.step_times(run.steps)):
+        for k, duration in enumerate(step_durations(run.steps, 1.2, 0.12)):
             self.play(
                 ball.animate.move_to(trail_dots[k + 1]),
                 ShowCreation(trail_line, rate_func=lambda t, k=k: (k + t) / run.steps),
@@ -183,7 +176,7 @@ class M10(SurfaceDescent):
         self.beat(1)
         self.play(LaggedStartMap(FadeIn, balls, scale=0.3), FadeIn(self.labels), FadeIn(hud))
         longest = max(run.steps for run in result.runs)
-        for k, duration in enumerate(self.step_times(longest, first=1.0, fastest=0.15)):
+        for k, duration in enumerate(step_durations(longest, 1.0, 0.15)):
             moving = [i for i, run in enumerate(result.runs) if k < run.steps]
             self.play(
                 *(balls[i].animate.move_to(trails[i][1][k + 1]) for i in moving),

@@ -137,7 +137,7 @@ class Options:
     start_beat: tuple[str | None, int] | None
     media: Path
     quiet: bool
-    traceback: bool = False
+    traceback: bool
 
     @property
     def quality_dir(self) -> str:
@@ -156,7 +156,16 @@ def parse_args(argv: list[str]) -> Options:
     resolution = args.resolution or RESOLUTIONS[args.quality or "hd"]
     media = args.media or file.resolve().parent / "media"
     return Options(
-        file, args.scenes, resolution, args.fps, args.still, args.lang, args.beat, media, args.quiet
+        file,
+        args.scenes,
+        resolution,
+        args.fps,
+        args.still,
+        args.lang,
+        args.beat,
+        media,
+        args.quiet,
+        args.traceback,
     )
 
 
@@ -348,6 +357,7 @@ def _interrupt(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     signal.signal(signal.SIGTERM, _interrupt)
+    opts = None
     try:
         opts = parse_args(argv)
         check_system(needs_movie=not opts.still)
@@ -367,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"manim: error: {error}", file=sys.stderr)
         return 2
     except RenderError as error:
-        if error.__cause__ is not None and "--traceback" in argv:
+        if error.__cause__ is not None and opts is not None and opts.traceback:
             traceback.print_exception(error.__cause__)
         print(f"manim: error: {error}", file=sys.stderr)
         return 1

@@ -22,5 +22,5 @@ from gdkit.geometry import (  # noqa: E402
     unit,
 )
 from gdkit.objectives import f, g, h  # noqa: E402
-from gdkit.scenes import BeatScene, BeatScene3D  # noqa: E402
+from gdkit.scenes import BeatScene, BeatScene3D, step_durations  # noqa: E402
 from gdkit.text import language, text  # noqa: E402

@@ -24,6 +24,17 @@ def forget_gl_state() -> None:
     shaders.PROGRAM_UNIFORM_MIRRORS.clear()
 
 
+def step_durations(
+    steps: int, first: float, fastest: float, detailed: int = 3, speed_up: float = 0.7
+) -> list[float]:
+    """Run times for the steps of a descent: the first `detailed` ones slow, then each one
+    `speed_up` times the one before, down to `fastest`."""
+    return [
+        first if k < detailed else max(fastest, first * speed_up ** (k - detailed + 1))
+        for k in range(steps)
+    ]
+
+
 class BeatError(RuntimeError):
     """A scene marked its beats out of order, or not all of them."""
 

@@ -193,3 +193,11 @@ def test_a_scene_missing_a_beat_fails_loudly(scene_file, tmp_path):
     result = manim(scene_file, "M6", "-r", "320x180", "--fps", "10", "-q")
     one_line_error(result, "M6", "1..1", "1..2")
     assert list((tmp_path / "media/videos/zh/180p10").iterdir()) == []
+
+
+def test_traceback_flag_shows_the_whole_traceback(scene_file):
+    write_variant(scene_file, broken_at_beat=2)
+    result = manim(scene_file, "M6", "-s", "-r", "320x180", "--traceback")
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr and "ZeroDivisionError" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("manim: error: M6:")
