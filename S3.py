@@ -201,15 +201,15 @@ class M3(BeatScene3D):
     def get_change_label(self):
         size = self.label_size
         number = DecimalNumber(0, num_decimal_places=3, include_sign=True, font_size=size)
-        template = VGroup(Tex(r"\Delta g =", font_size=size), number)
-        template.arrange(RIGHT, buff=0.1).set_color(self.change_color)
-        backing = BackgroundRectangle(template, fill_opacity=0.75, buff=0.06)
-        template.add_to_back(backing)
+        text = VGroup(Tex(r"\Delta g =", font_size=size), number)
+        text.arrange(RIGHT, buff=0.1).set_color(self.change_color)
+        backing = BackgroundRectangle(text, fill_opacity=0.75, buff=0.06)
+        template = VGroup(backing, text)
 
         def refresh(t):
             number.set_value(self.change())
-            t[1:].arrange(RIGHT, buff=0.1)
-            backing.replace(t[1:], stretch=True).scale(1.08)
+            text.arrange(RIGHT, buff=0.1)
+            backing.replace(text, stretch=True).scale(1.08)
             t.center()
 
         def anchor():
