@@ -22,10 +22,10 @@ class M2(BeatScene):
 
         # Set up the walker, the cane and the ground it finds
         walker = self.get_walker()
-        cane = always_redraw(self.get_cane)
-        ground = always_redraw(self.get_ground)
-        alpha_arc = always_redraw(self.get_alpha_arc)
-        theta_arc = always_redraw(self.get_theta_arc)
+        cane = self.get_cane()
+        ground = self.get_ground()
+        alpha_arc = self.get_alpha_arc()
+        theta_arc = self.get_theta_arc()
 
         # M2.1 the formula, its box, the explanation, the read-outs
         self.beat(1)
@@ -82,41 +82,61 @@ class M2(BeatScene):
         return VGroup(figure, body, brace, h_label)
 
     def get_cane(self):
-        pose = self.pose()
-        hand, tip = self.to_screen(pose.hand), self.to_screen(pose.tip)
-        cane = Line(hand, tip, stroke_width=7).set_stroke(self.cane_color)
-        tip_mark = Dot(tip, radius=0.06).set_color(RED)
-        label = Tex("l", font_size=36).move_to(
-            midpoint(hand, tip) + 0.35 * rotate_vector(normalize(tip - hand), PI / 2)
-        )
-        return VGroup(cane, tip_mark, label)
+        """The cane from the hand to the ground, its tip, and its length l; it follows the pose."""
+        cane = Line(LEFT, RIGHT, stroke_width=7).set_stroke(self.cane_color)
+        tip_mark = Dot(radius=0.06).set_color(RED)
+        label = Tex("l", font_size=36)
+
+        def follow(group):
+            pose = self.pose()
+            hand, tip = self.to_screen(pose.hand), self.to_screen(pose.tip)
+            cane.put_start_and_end_on(hand, tip)
+            tip_mark.move_to(tip)
+            side = rotate_vector(normalize(tip - hand), PI / 2)
+            label.move_to(midpoint(hand, tip) + 0.35 * side)
+
+        return VGroup(cane, tip_mark, label).add_updater(follow)
 
     def get_ground(self):
-        pose = self.pose()
-        direction = normalize(self.to_screen(pose.tip) - self.foot)
-        reach = self.scale * np.linalg.norm(pose.tip) + 1.5
-        ground = Line(self.foot - 1.5 * direction, self.foot + reach * direction, stroke_width=5)
-        level = DashedLine(self.foot, self.foot + 3 * RIGHT, stroke_width=2)
-        return VGroup(ground.set_stroke(self.ground_color), level.set_stroke(GREY_C))
+        """The ground through the foot and the cane's tip, and the level it is measured from."""
+        ground = Line(LEFT, RIGHT, stroke_width=5).set_stroke(self.ground_color)
+        level = DashedLine(self.foot, self.foot + 3 * RIGHT, stroke_width=2).set_stroke(GREY_C)
+
+        def follow(line):
+            pose = self.pose()
+            direction = normalize(self.to_screen(pose.tip) - self.foot)
+            reach = self.scale * np.linalg.norm(pose.tip) + 1.5
+            line.put_start_and_end_on(self.foot - 1.5 * direction, self.foot + reach * direction)
+
+        return VGroup(ground.add_updater(follow), level)
 
     def get_alpha_arc(self):
-        pose = self.pose()
-        hand = self.to_screen(pose.hand)
-        start = -PI / 2  # the body, pointing down from the hand
-        angle = np.radians(pose.alpha)
-        arc = Arc(start, angle, radius=0.75, arc_center=hand).set_stroke(self.alpha_color, 3)
-        label_dir = rotate_vector(RIGHT, start + angle / 2)
+        """α, between the body (straight down from the hand) and the cane."""
+        start = -PI / 2
+        arc = Arc(start, 1, radius=0.75).set_stroke(self.alpha_color, 3)
         label = Tex(r"\alpha", font_size=34).set_color(self.alpha_color)
-        nudge = 0.35 * max(0.0, 1 - pose.alpha / 20) * RIGHT  # clear of a near-vertical cane
-        label.move_to(hand + 1.05 * label_dir + nudge)
-        return VGroup(arc, label)
+
+        def follow(group):
+            pose = self.pose()
+            hand = self.to_screen(pose.hand)
+            angle = np.radians(pose.alpha)
+            arc.set_points(Arc(start, angle, radius=0.75, arc_center=hand).get_points())
+            nudge = 0.35 * max(0.0, 1 - pose.alpha / 20) * RIGHT  # clear of a vertical cane
+            label.move_to(hand + 1.05 * rotate_vector(RIGHT, start + angle / 2) + nudge)
+
+        return VGroup(arc, label).add_updater(follow)
 
     def get_theta_arc(self):
-        angle = -np.radians(self.pose().theta)  # θ > 0: the ground falls ahead
-        arc = Arc(0, angle, radius=1.6, arc_center=self.foot).set_stroke(self.theta_color, 3)
+        """θ, between the level and the ground; θ > 0 where the ground falls ahead."""
+        arc = Arc(0, 1, radius=1.6).set_stroke(self.theta_color, 3)
         label = Tex(r"\theta", font_size=34).set_color(self.theta_color)
-        label.move_to(self.foot + 2.0 * rotate_vector(RIGHT, angle / 2) + 0.15 * RIGHT)
-        return VGroup(arc, label)
+
+        def follow(group):
+            angle = -np.radians(self.pose().theta)
+            arc.set_points(Arc(0, angle, radius=1.6, arc_center=self.foot).get_points())
+            label.move_to(self.foot + 2.0 * rotate_vector(RIGHT, angle / 2) + 0.15 * RIGHT)
+
+        return VGroup(arc, label).add_updater(follow)
 
     def get_readouts(self):
         size = 36

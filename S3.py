@@ -2,7 +2,7 @@
 stepping a distance h in a direction changes g by the gradient dotted with that direction."""
 
 from gdkit.manim_imports import *
-from gdkit.mobjects import CheckerSurface, arrow_3d, caption, face_camera, screen_right
+from gdkit.mobjects import Arrow3D, CheckerSurface, caption, face_camera, screen_right
 
 
 class M3(BeatScene3D):
@@ -86,11 +86,11 @@ class M3(BeatScene3D):
         self.angle = ValueTracker(0.0)  # direction of the step, degrees from +x
         self.step = ValueTracker(self.h)  # length of the step
         self.on_surface = ValueTracker(0.0)  # 0: the step ends on the plane, 1: on the surface
-        step_arrow = always_redraw(lambda: arrow_3d(ORIGIN, self.step_end(), self.step_color))
-        change_arrow = always_redraw(
-            lambda: arrow_3d(
-                self.step_end(), self.step_end() + self.change() * OUT, self.change_color
-            )
+        step_arrow = Arrow3D(ORIGIN, self.step_end(), self.step_color)
+        step_arrow.add_updater(lambda a: a.put(ORIGIN, self.step_end()))
+        change_arrow = Arrow3D(ORIGIN, OUT, self.change_color)
+        change_arrow.add_updater(
+            lambda a: a.put(self.step_end(), self.step_end() + self.change() * OUT)
         )
         direction_arc = always_redraw(self.get_direction_arc)
         self.change_label = self.get_change_label()

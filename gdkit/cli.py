@@ -259,6 +259,11 @@ def choose_scenes(opts: Options, classes: dict) -> list[tuple[type, int]]:
     return [(classes[n], beat if n == shot else 1) for n in names]
 
 
+def encoder_preset(resolution: tuple[int, int]) -> str:
+    """x264's speed: previews (480p and below) encode fast, larger files keep the default."""
+    return "veryfast" if resolution[1] <= 480 else "medium"
+
+
 def render(opts: Options, scene_class, start_beat: int) -> list[Path]:
     """Render one scene; returns the paths written. Nothing is left under a final name
     unless it is complete."""
@@ -283,6 +288,7 @@ def render(opts: Options, scene_class, start_beat: int) -> list[Path]:
                 output_directory=str(out_dir),
                 file_name=name,
                 quiet=opts.quiet,
+                preset=encoder_preset(opts.resolution),
             ),
             skip_animations=still or start_beat > 1,
         )

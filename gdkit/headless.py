@@ -8,6 +8,7 @@ and makes every standalone OpenGL context an EGL one (Mesa on the CPU, or the GP
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -34,6 +35,10 @@ def prepare(resolution: tuple[int, int] | None = None) -> None:
     _fill_only_where_drawn()
     _keep_unchanged_numbers()
     _cheap_wrapper_ids()
+    _encoder_preset()
+    _reuse_unchanged_prefix()
+    _batch_moving_apart()
+    _read_frames_directly()
 
 
 def _use_egl() -> None:
@@ -109,7 +114,7 @@ def screen_box(wrapper, size: tuple[int, int], margin: int = 3):
         return None
     data = wrapper.vert_data
     fixed = float(wrapper.mobject_uniforms.get("is_fixed_in_frame", 0.0))
-    points = data["point"]
+    points = data["point"][data["fill_rgba"][:, 3] > 0]  # lines in the group have no fill
     view = np.array(camera["view"], dtype=float).reshape(4, 4).T
     placed = points @ view[:3, :3].T + view[:3, 3]
     placed = (1 - fixed) * placed + fixed * points
@@ -186,3 +191,183 @@ def _cheap_wrapper_ids() -> None:
 
     refresh_id.hashes_values = True
     ShaderWrapper.refresh_id = refresh_id
+
+
+def _encoder_preset() -> None:
+    """Movies are written through a file writer that takes x264's `preset` (speed against
+    file size; the picture quality is set by the constant rate factor either way)."""
+    from manimlib.scene import scene
+    from manimlib.scene.scene_file_writer import ProgressDisplay, SceneFileWriter
+
+    if getattr(scene.SceneFileWriter, "takes_preset", False):
+        return
+
+    class FileWriter(SceneFileWriter):
+        takes_preset = True
+
+        def __init__(self, *args, preset: str = "medium", **kwargs):
+            self.preset = preset
+            super().__init__(*args, **kwargs)
+
+        def filters(self) -> str:
+            """The frames come bottom row first; colour is adjusted only when asked."""
+            if self.saturation == 1 and self.gamma == 1:
+                return "vflip"
+            return f"vflip,eq=saturation={self.saturation}:gamma={self.gamma}"
+
+        def open_movie_pipe(self, file_path: str) -> None:
+            stem, ext = os.path.splitext(file_path)
+            self.final_file_path = file_path
+            self.temp_file_path = f"{stem}_temp{ext}"
+            width, height = self.scene.camera.get_pixel_shape()
+            command = [
+                self.ffmpeg_bin,
+                "-y",
+                "-loglevel", "error",
+                "-f", "rawvideo",
+                "-s", f"{width}x{height}",
+                "-pix_fmt", "rgba",
+                "-r", str(self.scene.camera.fps),
+                "-i", "-",
+                "-vf", self.filters(),
+                "-an",
+                "-vcodec", self.video_codec,
+                "-preset", self.preset,
+                "-pix_fmt", self.pixel_format,
+                self.temp_file_path,
+            ]  # fmt: skip
+            self.writing_process = subprocess.Popen(command, stdin=subprocess.PIPE)
+            if not self.quiet:
+                self.progress_display = ProgressDisplay(
+                    range(self.total_frames), leave=False, dynamic_ncols=True
+                )
+                self.set_progress_display_description()
+
+    scene.SceneFileWriter = FileWriter
+
+
+def _reuse_unchanged_prefix() -> None:
+    """Draw only what changed since the last frame, from the first change on.
+
+    The camera draws the scene's render groups in order, each over what came before. When
+    the first k groups and the camera are the same as in the previous frame (no data or
+    uniform of theirs changed), the frame buffer after drawing them is the same too: it is
+    kept (colour and depth, every sample) and copied back instead of drawing them again.
+    Frames come out bit for bit the same; a formula that sits still while something moves
+    in front of it is drawn once.
+    """
+    from manimlib.camera.camera import Camera
+
+    if getattr(Camera.capture, "reuses_prefix", False):
+        return
+    capture = Camera.capture
+
+    def capture_reusing_prefix(self, *mobjects):
+        if self.window is not None:
+            return capture(self, *mobjects)
+        self.refresh_uniforms()
+        view = tuple((name, _value(v)) for name, v in self.uniforms.items())
+        states = [_render_state(mob) for mob in mobjects]
+        last_view, last_states = getattr(self, "last_frame", (None, []))
+        self.last_frame = (view, states)
+        stable = 0  # groups drawn exactly as in the last frame, from the first on
+        if view == last_view:
+            for now, before, mob in zip(states, last_states, mobjects, strict=False):
+                if now != before or mob._data_has_changed:
+                    break
+                stable += 1
+        if not hasattr(self, "kept"):
+            self.kept, self.kept_count = self.get_fbo(self.samples), 0
+        if 0 < self.kept_count <= stable:
+            _copy_frame(self.kept, self.fbo)
+        else:
+            self.clear()
+            self.kept_count = 0
+        self.fbo.use()
+        for mob in mobjects[self.kept_count : stable]:
+            mob.render(self.ctx, self.uniforms)
+        if stable > self.kept_count:
+            _copy_frame(self.fbo, self.kept)
+            self.kept_count = stable
+            self.fbo.use()
+        for mob in mobjects[stable:]:
+            mob.render(self.ctx, self.uniforms)
+
+    capture_reusing_prefix.reuses_prefix = True
+    Camera.capture = capture_reusing_prefix
+
+
+def _value(v):
+    return tuple(np.ravel(v).tolist()) if isinstance(v, (np.ndarray, list, tuple)) else v
+
+
+def _render_state(mob):
+    """What, besides its data (manimgl flags data changes), decides how a mobject draws."""
+    wrappers = getattr(mob, "shader_wrappers", None) or ()
+    return (
+        id(mob),
+        tuple(
+            (w.id, w.depth_test, tuple(_value(v) for v in w.mobject_uniforms.values()))
+            for w in wrappers
+        ),
+    )
+
+
+def _copy_frame(source, target) -> None:
+    """Copy every sample of colour and depth from one frame buffer to a like one."""
+    from OpenGL import GL as gl
+
+    gl.glDisable(gl.GL_SCISSOR_TEST)
+    gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, source.glo)
+    gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, target.glo)
+    width, height = source.size
+    gl.glBlitFramebuffer(
+        0, 0, width, height, 0, 0, width, height,
+        gl.GL_COLOR_BUFFER_BIT | gl.GL_DEPTH_BUFFER_BIT, gl.GL_NEAREST,
+    )  # fmt: skip
+
+
+def _batch_moving_apart() -> None:
+    """manimgl draws runs of like mobjects as one render group; a run that mixes mobjects
+    with updaters (redrawn every frame) and still ones makes the still ones redraw too.
+    Runs are split where that changes, and otherwise kept."""
+    from manimlib.scene.scene import Scene
+    from manimlib.utils.iterables import batch_by_property
+
+    if getattr(Scene.assemble_render_groups, "splits_moving", False):
+        return
+
+    def assemble_render_groups(self):
+        ctx = self.camera.ctx
+        batches = batch_by_property(
+            self.mobjects,
+            lambda m: (
+                type(m),
+                m.get_shader_wrapper(ctx).get_id(),
+                m.z_index,
+                m.has_updaters(),
+            ),
+        )
+        for group in self.render_groups:
+            group.clear()
+        self.render_groups = [batch[0].get_group_class()(*batch) for batch, _ in batches]
+
+    assemble_render_groups.splits_moving = True
+    Scene.assemble_render_groups = assemble_render_groups
+
+
+def _read_frames_directly() -> None:
+    """A frame buffer without multisampling is read as it is, not first copied to another."""
+    from manimlib.camera.camera import Camera
+
+    if getattr(Camera.get_raw_fbo_data, "reads_directly", False):
+        return
+    get_raw_fbo_data = Camera.get_raw_fbo_data
+
+    def read(self, dtype: str = "f1") -> bytes:
+        if self.window is not None or self.fbo.samples:
+            return get_raw_fbo_data(self, dtype)
+        return self.fbo.read(viewport=self.fbo.viewport, components=self.n_channels, dtype=dtype)
+
+    read.reads_directly = True
+    Camera.get_raw_fbo_data = read

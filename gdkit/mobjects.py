@@ -10,12 +10,13 @@ from manimlib import (
     BLUE_C,
     DOWN,
     GREY_B,
-    ORIGIN,
+    OUT,
     RIGHT,
     SMALL_BUFF,
     UP,
     WHITE,
     Axes,
+    Group,
     Mobject,
     Surface,
     Tex,
@@ -179,49 +180,108 @@ def live_row(*parts: Mobject, buff: float = 0.15) -> VGroup:
     """A row of Tex and DecimalNumbers that keeps its spacing as the numbers change width;
     the first part stays where it is."""
     row = VGroup(*parts).arrange(RIGHT, buff=buff)
+    spaced = []  # the parts' boxes when last spaced: unchanged boxes need no respacing
+
+    def boxes():
+        return np.array([part.get_bounding_box() for part in row])
 
     def respace(row):
+        if spaced and np.array_equal(boxes(), spaced[0]):
+            return
         anchor = row[0].get_left()
         row.arrange(RIGHT, buff=buff)
         row.shift(anchor - row[0].get_left())
+        spaced[:] = [boxes()]
 
     return row.add_updater(respace)
 
 
-def arrow_3d(start, end, color, width=0.05, tip_length=0.22, tip_radius=0.09) -> Mobject:
-    """A solid arrow (a thin cylinder and a cone) that reads from any camera angle."""
-    from manimlib import Cone, Group, Line3D
+class Arrow3D(Group):
+    """A solid arrow (a thin cylinder and a cone) that reads from any camera angle.
 
-    start, end = np.asarray(start, float), np.asarray(end, float)
-    length = np.linalg.norm(end - start)
-    # Always a shaft and a tip, even when short, so that redrawn arrows keep their structure.
-    direction = (end - start) / length if length > 1e-6 else np.array([0.0, 0.0, 1.0])
-    length = max(length, 2e-3)
-    end = start + length * direction
-    tip_length = min(tip_length, 0.5 * length)
-    neck = end - tip_length * direction
-    tip = Cone(radius=tip_radius, height=tip_length, axis=direction, resolution=(24, 2))
-    tip.move_to(end - 0.5 * tip_length * direction)
-    shaft = Line3D(start, neck, width=width, resolution=(12, 2))
-    return Group(shaft, tip).set_color(color)
+    `put(start, end)` moves it: the two meshes are built once, at unit size, and each `put`
+    only scales, turns and places them, so an arrow that follows the scene every frame costs
+    a matrix product rather than two new surfaces."""
+
+    def __init__(self, start, end, color, width=0.05, tip_length=0.22, tip_radius=0.09):
+        from manimlib import Cone, Cylinder
+
+        self.width, self.tip_length, self.tip_radius = width, tip_length, tip_radius
+        # A cylinder from z = -1/2 to 1/2 and a cone from z = 0 (its base) to 1, radius 1.
+        shaft = Cylinder(height=1, radius=1, resolution=(12, 2))
+        tip = Cone(height=1, radius=1, resolution=(24, 2))
+        super().__init__(shaft, tip)
+        self.unit = [
+            {key: part.data[key].copy() for key in ("point", "du_point", "dv_point")}
+            for part in (shaft, tip)
+        ]
+        self.set_color(color)
+        self.put(start, end)
+
+    def put(self, start, end) -> Arrow3D:
+        from manimlib import z_to_vector
+
+        start, end = np.asarray(start, float), np.asarray(end, float)
+        length = np.linalg.norm(end - start)
+        # Always a shaft and a tip, even when very short.
+        direction = (end - start) / length if length > 1e-6 else OUT.astype(float)
+        length = max(length, 2e-3)
+        tip_length = min(self.tip_length, 0.5 * length)
+        neck = start + (length - tip_length) * direction
+        turn = z_to_vector(direction)
+        r, t = 0.5 * self.width, self.tip_radius
+        placements = (
+            (turn @ np.diag([r, r, length - tip_length]), (start + neck) / 2),
+            (turn @ np.diag([t, t, tip_length]), neck),
+        )
+        parts = zip(self.submobjects, self.unit, placements, strict=True)
+        for part, unit, (matrix, offset) in parts:
+            for key, points in unit.items():
+                part.data[key][:] = points @ matrix.T + offset
+            part.note_changed_data()
+            part.refresh_bounding_box()
+        return self
 
 
 def face_camera(template: Mobject, frame, anchor, before=None) -> Mobject:
     """A copy of the flat `template` (centred at the origin) that faces the camera, keeps its
     size on screen whatever the zoom, and sits at `anchor()` every frame; `before(template)` may
-    refresh the template first."""
+    refresh the template first. Frames where nothing of this changes cost a comparison."""
     from manimlib import FRAME_HEIGHT
 
-    shown = template.copy()
+    shown = template.copy().deactivate_depth_test()
+    last = {}
 
     def update(mob):
         if before is not None:
             before(template)
-        mob.become(template)
-        mob.scale(frame.get_height() / FRAME_HEIGHT, about_point=ORIGIN)
-        mob.apply_matrix(frame.get_orientation().as_matrix())
-        mob.move_to(anchor())
-        mob.deactivate_depth_test()
+        if mob.depth_test:  # a 3D scene turns it on for what it adds; a label stays on top
+            mob.deactivate_depth_test()
+        parts = template.family_members_with_points()
+        points = [part.get_points() for part in parts]
+        turn = frame.get_orientation().as_matrix() * (frame.get_height() / FRAME_HEIGHT)
+        where = np.asarray(anchor(), float)
+        if (
+            last
+            and np.array_equal(turn, last["turn"])
+            and np.array_equal(where, last["where"])
+            and len(points) == len(last["points"])
+            and all(map(np.array_equal, points, last["points"]))
+        ):
+            return
+        last.update(turn=turn, where=where, points=[p.copy() for p in points])
+        targets = mob.family_members_with_points()
+        if [len(p) for p in points] != [len(t.get_points()) for t in targets]:
+            mob.become(template)  # new glyphs: take everything, style included
+            mob.deactivate_depth_test()
+            targets = mob.family_members_with_points()
+        placed = [p @ turn.T for p in points]
+        every = np.vstack(placed)
+        offset = where - (every.min(axis=0) + every.max(axis=0)) / 2
+        for target, part, p in zip(targets, parts, placed, strict=True):
+            target.set_data(part.data)  # as `become` would, then placed
+            target.data["point"][:] = p + offset
+            target.refresh_bounding_box()
 
     update(shown)
     return shown.add_updater(update)
