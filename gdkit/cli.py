@@ -335,7 +335,9 @@ def render(opts: Options, scene_class, start_beat: int) -> list[Path]:
 
 def _discard_partial_movie(writer) -> None:
     process = getattr(writer, "writing_process", None)
-    if process is not None and process.poll() is None:
+    if process is not None and hasattr(writer, "abort"):
+        writer.abort()
+    elif process is not None and process.poll() is None:
         process.stdin.close()
         process.kill()
         process.wait()

@@ -8,8 +8,10 @@ and makes every standalone OpenGL context an EGL one (Mesa on the CPU, or the GP
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -237,11 +239,53 @@ def _encoder_preset() -> None:
                 self.temp_file_path,
             ]  # fmt: skip
             self.writing_process = subprocess.Popen(command, stdin=subprocess.PIPE)
+            self.frames = queue.Queue(maxsize=4)
+            self.sender_error = None
+            self.sender = threading.Thread(target=self.send_frames, daemon=True)
+            self.sender.start()
             if not self.quiet:
                 self.progress_display = ProgressDisplay(
                     range(self.total_frames), leave=False, dynamic_ncols=True
                 )
                 self.set_progress_display_description()
+
+        # Frames go to ffmpeg from a second thread, so that the next frame is drawn while
+        # the encoder takes in the last one.
+        def send_frames(self) -> None:
+            stdin = self.writing_process.stdin
+            while (frame := self.frames.get()) is not None:
+                try:
+                    stdin.write(frame)
+                except (OSError, ValueError) as error:  # the encoder stopped; see `send`
+                    self.sender_error = error
+                    return
+
+        def send(self, frame: bytes) -> None:
+            if self.sender_error is not None:
+                raise self.sender_error
+            self.frames.put(frame)
+            if self.progress_display is not None:
+                self.progress_display.update()
+
+        def write_frame(self, camera) -> None:
+            if self.write_to_movie:
+                self.send(camera.get_raw_fbo_data())
+
+        def abort(self) -> None:
+            """Stop the encoder and the sending thread; what was written is left to delete."""
+            self.writing_process.kill()
+            self.writing_process.wait()
+            while not self.frames.empty():
+                self.frames.get_nowait()
+            self.frames.put(None)
+            self.sender.join()
+
+        def close_movie_pipe(self) -> None:
+            self.frames.put(None)
+            self.sender.join()
+            if self.sender_error is not None:
+                raise self.sender_error
+            super().close_movie_pipe()
 
     scene.SceneFileWriter = FileWriter
 

@@ -97,6 +97,7 @@ class Beats:
             or stop_condition is not None
             or self.presenter_mode
             or not writer.write_to_movie
+            or not hasattr(writer, "send")  # manimgl's own writer, outside the `manim` command
             or writer.subdivide_output
             or self.should_update_mobjects()
         ):
@@ -112,9 +113,7 @@ class Beats:
             else:
                 self.increment_time(t - last_t)
             last_t = t
-            writer.writing_process.stdin.write(frame)
-            if writer.progress_display is not None:
-                writer.progress_display.update()
+            writer.send(frame)
         self.post_play()
 
     def check_beats(self) -> None:
