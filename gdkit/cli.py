@@ -259,9 +259,14 @@ def choose_scenes(opts: Options, classes: dict) -> list[tuple[type, int]]:
     return [(classes[n], beat if n == shot else 1) for n in names]
 
 
+def is_preview(resolution: tuple[int, int]) -> bool:
+    """480p and below: drawn and encoded for speed (no multisampling, x264 veryfast);
+    larger sizes keep manimgl's quality settings."""
+    return resolution[1] <= 480
+
+
 def encoder_preset(resolution: tuple[int, int]) -> str:
-    """x264's speed: previews (480p and below) encode fast, larger files keep the default."""
-    return "veryfast" if resolution[1] <= 480 else "medium"
+    return "veryfast" if is_preview(resolution) else "medium"
 
 
 def render(opts: Options, scene_class, start_beat: int) -> list[Path]:
@@ -277,6 +282,7 @@ def render(opts: Options, scene_class, start_beat: int) -> list[Path]:
             "start_beat": 1 if still else start_beat,
             "end_beat": start_beat if still and opts.start_beat else None,
             "__module__": scene_class.__module__,
+            **({"samples": 0} if is_preview(opts.resolution) else {}),
         },
     )
     try:

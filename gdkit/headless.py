@@ -104,6 +104,7 @@ def _fill_only_where_drawn() -> None:
                 fbo.scissor = None
 
     render_fill_in_box.scissored = True
+    render_fill_in_box.__wrapped__ = render_fill
     VShaderWrapper.render_fill = render_fill_in_box
     VShaderWrapper.update_program_uniforms = update_program_uniforms
 
@@ -313,7 +314,6 @@ def _reuse_unchanged_prefix() -> None:
         view = tuple((name, _value(v)) for name, v in self.uniforms.items())
         states = [_render_state(mob) for mob in mobjects]
         last_view, last_states = getattr(self, "last_frame", (None, []))
-        self.last_frame = (view, states)
         stable = 0  # groups drawn exactly as in the last frame, from the first on
         if view == last_view:
             for now, before, mob in zip(states, last_states, mobjects, strict=False):
@@ -336,8 +336,10 @@ def _reuse_unchanged_prefix() -> None:
             self.fbo.use()
         for mob in mobjects[stable:]:
             mob.render(self.ctx, self.uniforms)
+        self.last_frame = (view, [_render_state(mob) for mob in mobjects])  # as drawn
 
     capture_reusing_prefix.reuses_prefix = True
+    capture_reusing_prefix.__wrapped__ = capture
     Camera.capture = capture_reusing_prefix
 
 
