@@ -1,7 +1,8 @@
 """`make bench`: render every shot headless, one at a time, and measure it.
 
 Per shot: wall seconds, frames, video seconds, realtime factor (video s / wall s), frames per
-wall second and peak RSS; with the OpenGL renderer and the machine. Writes bench/results.json
+wall second, peak RSS, and the seconds to a still of beat 1 (start-up included: what a preview
+of one beat costs); with the OpenGL renderer and the machine. Writes bench/results.json
 and bench/results.md; `--compare old.json` prints the change against an earlier run.
 """
 
@@ -42,15 +43,21 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores"
 
 
-def bench_shot(shot, resolution, fps, out: Path) -> dict:
-    flags = ["-r", f"{resolution[0]}x{resolution[1]}", "--fps", str(fps)]
-    command = shot_command(shot, flags, out)
+def run_timed(command: list[str], what: str) -> tuple[float, object]:
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     if status != 0:
-        raise SystemExit(f"bench: {shot.name} failed: {process.stderr.read().decode()[-300:]}")
+        raise SystemExit(f"bench: {what} failed: {process.stderr.read().decode()[-300:]}")
+    return wall, usage
+
+
+def bench_shot(shot, resolution, fps, out: Path) -> dict:
+    size = ["-r", f"{resolution[0]}x{resolution[1]}"]
+    wall, usage = run_timed(shot_command(shot, [*size, "--fps", str(fps)], out), shot.name)
+    # A preview of one beat: start-up, beat 1 fast-forwarded, its last frame written as PNG.
+    still, _ = run_timed(shot_command(shot, [*size, "-s", "--beat", "1"], out), shot.name)
     sidecar = out / "videos" / "zh" / f"{resolution[1]}p{fps}" / f"{shot.name}.beats.json"
     duration = json.loads(sidecar.read_text())["duration"]
     frames = round(duration * fps)
@@ -62,6 +69,7 @@ def bench_shot(shot, resolution, fps, out: Path) -> dict:
         "realtime": round(duration / wall, 3),
         "fps_wall": round(frames / wall, 2),
         "peak_rss_mb": round(usage.ru_maxrss / 1024),
+        "still_s": round(still, 2),
     }
 
 
@@ -77,6 +85,7 @@ def totals(rows: list[dict]) -> dict:
         "realtime": round(video / wall, 3),
         "fps_wall": round(frames / wall, 2),
         "peak_rss_mb": max(r["peak_rss_mb"] for r in rows),
+        "still_s": max(r["still_s"] for r in rows),
     }
 
 
@@ -90,13 +99,13 @@ def markdown(results: dict) -> str:
         lines += [
             f"**{key}**",
             "",
-            "| shot | wall s | frames | video s | realtime | frames/s | peak RSS MB |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "| shot | wall s | frames | video s | realtime | frames/s | peak RSS MB | still s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in rows:
             lines.append(
                 f"| {r['shot']} | {r['wall_s']} | {r['frames']} | {r['video_s']} | "
-                f"{r['realtime']} | {r['fps_wall']} | {r['peak_rss_mb']} |"
+                f"{r['realtime']} | {r['fps_wall']} | {r['peak_rss_mb']} | {r['still_s']} |"
             )
         lines.append("")
     return "\n".join(lines)
