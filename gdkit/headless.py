@@ -178,14 +178,11 @@ def _cheap_wrapper_ids() -> None:
     if getattr(ShaderWrapper.refresh_id, "hashes_values", False):
         return
 
-    def value(v):
-        return tuple(np.ravel(v).tolist()) if isinstance(v, (np.ndarray, list, tuple)) else v
-
     def refresh_id(self):
         self.id = hash(
             (
                 tuple(self.program_code.values()),
-                tuple((name, value(v)) for name, v in self.mobject_uniforms.items()),
+                tuple((name, _value(v)) for name, v in self.mobject_uniforms.items()),
                 self.depth_test,
                 self.render_primitive,
                 tuple(self.texture_paths.items()),
@@ -312,12 +309,11 @@ def _reuse_unchanged_prefix() -> None:
             return capture(self, *mobjects)
         self.refresh_uniforms()
         view = tuple((name, _value(v)) for name, v in self.uniforms.items())
-        states = [_render_state(mob) for mob in mobjects]
         last_view, last_states = getattr(self, "last_frame", (None, []))
         stable = 0  # groups drawn exactly as in the last frame, from the first on
         if view == last_view:
-            for now, before, mob in zip(states, last_states, mobjects, strict=False):
-                if now != before or mob._data_has_changed:
+            for before, mob in zip(last_states, mobjects, strict=False):
+                if mob._data_has_changed or _render_state(mob) != before:
                     break
                 stable += 1
         if not hasattr(self, "kept"):

@@ -212,7 +212,7 @@ class Arrow3D(Group):
         tip = Cone(height=1, radius=1, resolution=(24, 2))
         super().__init__(shaft, tip)
         self.unit = [
-            {key: part.data[key].copy() for key in ("point", "du_point", "dv_point")}
+            {key: part.data[key].copy() for key in part.pointlike_data_keys}
             for part in (shaft, tip)
         ]
         self.set_color(color)

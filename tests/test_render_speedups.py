@@ -5,6 +5,8 @@ import pytest
 from manimlib import (
     BLUE,
     DOWN,
+    FRAME_X_RADIUS,
+    FRAME_Y_RADIUS,
     LEFT,
     OUT,
     RED,
@@ -84,7 +86,8 @@ def test_screen_box_holds_every_filled_point():
             if not filled.any():
                 continue
             x, y, w, h = box
-            xy = (wrapper.vert_data["point"][filled, :2] / [7.111, 4.0] + 1) / 2 * size
+            half = [FRAME_X_RADIUS, FRAME_Y_RADIUS]
+            xy = (wrapper.vert_data["point"][filled, :2] / half + 1) / 2 * size
             assert (xy[:, 0] >= x).all() and (xy[:, 0] <= x + w).all()
             assert (xy[:, 1] >= y).all() and (xy[:, 1] <= y + h).all()
             assert w * h < size[0] * size[1] / 2  # and is not the whole frame
