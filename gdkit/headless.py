@@ -12,9 +12,12 @@ import queue
 import subprocess
 import sys
 import threading
+import types
 from pathlib import Path
 
 import numpy as np
+
+from gdkit.deferred import deferred
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = ROOT / "custom_config.yml"
@@ -30,7 +33,8 @@ def prepare(resolution: tuple[int, int] | None = None) -> None:
     if resolution:
         sys.argv += ["-r", f"{resolution[0]}x{resolution[1]}"]
     try:
-        import manimlib.config  # noqa: F401  (parses sys.argv once, here)
+        with deferred():
+            import manimlib.config  # noqa: F401  (parses sys.argv once, here)
     finally:
         sys.argv = argv
     _use_egl()
@@ -41,6 +45,8 @@ def prepare(resolution: tuple[int, int] | None = None) -> None:
     _reuse_unchanged_prefix()
     _batch_moving_apart()
     _read_frames_directly()
+    _parse_each_svg_once()
+    _read_tex_templates_with_libyaml()
 
 
 def _use_egl() -> None:
@@ -413,3 +419,62 @@ def _read_frames_directly() -> None:
 
     read.reads_directly = True
     Camera.get_raw_fbo_data = read
+
+
+def _parse_each_svg_once() -> None:
+    """Formulas and text keep their parsed outlines on disk, beside the TeX cache.
+
+    manimgl turns each SVG (from LaTeX or Pango) into submobjects anew in every process and
+    keeps them only in memory: half a second for the objective's formula on this machine,
+    which every start pays again. The same submobjects are stored in manimgl's own disk
+    cache, under a key that names all they are made from (manimgl's version, its in-memory
+    key, and for Tex and Text the labelled source that numbers their parts), and read back
+    in milliseconds.
+    """
+    import manimlib
+    from manimlib.mobject.svg.string_mobject import StringMobject
+    from manimlib.mobject.svg.svg_mobject import SVG_HASH_TO_MOB_MAP, SVGMobject
+    from manimlib.utils import cache  # manimgl's disk cache, where the SVGs of TeX are kept
+    from manimlib.utils.iterables import hash_obj
+    from manimlib.utils.simple_functions import hash_string
+
+    init = SVGMobject.init_svg_mobject
+    if getattr(init, "kept_on_disk", False):
+        return
+
+    def init_svg_mobject(self) -> None:
+        in_memory = hash_obj(self.hash_seed)
+        if in_memory not in SVG_HASH_TO_MOB_MAP:
+            labelled = (
+                self.get_content(is_labelled=True)
+                if isinstance(self, StringMobject) and not self.use_labelled_svg
+                else None
+            )
+            on_disk = "svg-mobjects-" + hash_string(
+                repr((manimlib.__version__, self.hash_seed, labelled))
+            )
+            stored = cache._cache.get(on_disk)
+            if stored is None:
+                init(self)  # parses, and keeps the result in memory
+                cache._cache.set(on_disk, SVG_HASH_TO_MOB_MAP[in_memory])
+                return
+            SVG_HASH_TO_MOB_MAP[in_memory] = stored
+        init(self)
+
+    init_svg_mobject.kept_on_disk = True
+    init_svg_mobject.__wrapped__ = init
+    SVGMobject.init_svg_mobject = init_svg_mobject
+
+
+def _read_tex_templates_with_libyaml() -> None:
+    """manimgl reads its TeX templates (a YAML file) for the first formula of every run, with
+    PyYAML's pure-Python parser; libyaml's parser, where PyYAML has it, reads the same data
+    several times faster."""
+    import yaml
+    from manimlib.utils import tex_file_writing
+
+    if not hasattr(yaml, "CSafeLoader") or tex_file_writing.yaml is not yaml:
+        return
+    tex_file_writing.yaml = types.SimpleNamespace(
+        safe_load=lambda stream: yaml.load(stream, Loader=yaml.CSafeLoader)
+    )

@@ -1,0 +1,122 @@
+"""Import manimlib without the libraries a headless render never calls at start-up.
+
+manimlib imports matplotlib (for colour maps), IPython (for the interactive shell), scipy's
+ODE solver and assignment solver (for vector fields and matching transforms) and
+pkg_resources (for its version string) as it loads: a second of a three-second start on a
+small machine. Inside `deferred()`, importing one of those modules gives a stand-in; a name
+taken from a stand-in is a `Later`, which imports the real module the first time it is
+called or read. Once the block ends the stand-ins leave `sys.modules`, so any other import
+gets the real module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.machinery
+import importlib.metadata
+import sys
+import types
+from contextlib import contextmanager
+
+# Imported by manimlib only for what it calls later, never while it loads.
+DEFERRED = (
+    "matplotlib",
+    "IPython",
+    "scipy.integrate",
+    "scipy.optimize",
+)
+
+
+class Later:
+    """Stands for `module.name` until first used, then for the real thing."""
+
+    def __init__(self, module: str, name: str):
+        self._where = (module, name)
+        self._thing = None
+
+    def _real(self):
+        if self._thing is None:
+            module, name = self._where
+            _drop_stand_ins(module)
+            try:
+                self._thing = getattr(importlib.import_module(module), name)
+            except AttributeError:
+                self._thing = importlib.import_module(f"{module}.{name}")  # a submodule
+        return self._thing
+
+    def __call__(self, *args, **kwargs):
+        return self._real()(*args, **kwargs)
+
+    def __getattr__(self, attr: str):
+        return getattr(self._real(), attr)
+
+    def __repr__(self) -> str:
+        return f"<deferred {'.'.join(self._where)}>"
+
+
+class StandIn(types.ModuleType):
+    """A module whose every public name is a `Later` of the real module's."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.__path__ = []  # a package, so that its submodules are stand-ins too
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return Later(self.__name__, name)
+
+
+def _version_only() -> types.ModuleType:
+    """pkg_resources as manimlib uses it while loading: a distribution's version."""
+    module = StandIn("pkg_resources")
+    module.get_distribution = lambda name: types.SimpleNamespace(
+        version=importlib.metadata.version(name)
+    )
+    return module
+
+
+def _drop_stand_ins(module: str) -> None:
+    """A stand-in used early makes way, with the rest of its package, for the real one."""
+    top = module.partition(".")[0]
+    for name, mod in list(sys.modules.items()):
+        if isinstance(mod, StandIn) and name.partition(".")[0] == top:
+            del sys.modules[name]
+
+
+@contextmanager
+def deferred(modules=DEFERRED):
+    """Within the block, importing any of `modules` (or a submodule) gives a stand-in."""
+    stand_ins = {name: StandIn(name) for name in modules if name not in sys.modules}
+    if "pkg_resources" not in sys.modules:
+        stand_ins["pkg_resources"] = _version_only()
+    finder = _StandInFinder(stand_ins)
+    sys.modules.update(stand_ins)
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
+        for name, mod in list(sys.modules.items()):
+            if isinstance(mod, StandIn):
+                del sys.modules[name]
+
+
+class _StandInFinder:
+    """Finds a stand-in for each submodule of a deferred module (`IPython.terminal.embed`)."""
+
+    def __init__(self, stand_ins: dict):
+        self.roots = tuple(stand_ins)
+
+    def find_spec(self, name, path=None, target=None):
+        if not any(name.startswith(root + ".") for root in self.roots):
+            return None
+        if not isinstance(sys.modules.get(name.rpartition(".")[0]), StandIn):
+            return None  # the package itself was really imported
+        return importlib.machinery.ModuleSpec(name, self)
+
+    def create_module(self, spec):
+        return StandIn(spec.name)
+
+    def exec_module(self, module):
+        pass

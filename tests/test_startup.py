@@ -1,0 +1,139 @@
+"""The start-up shortcuts: deferred imports and parsed SVGs kept on disk change nothing drawn."""
+
+import importlib.metadata
+import json
+import subprocess
+import sys
+import textwrap
+
+import diskcache
+import numpy as np
+import pytest
+from manimlib import Tex, Text
+from manimlib.mobject.svg.svg_mobject import SVG_HASH_TO_MOB_MAP, SVGMobject
+from manimlib.utils import cache
+
+from gdkit.deferred import Later, StandIn, deferred
+
+
+def run_python(code: str, root) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_manimlib_loads_without_the_deferred_libraries(root):
+    state = run_python(
+        """
+        import json, sys
+        from gdkit.headless import prepare
+        prepare((854, 480))
+        import manimlib
+        from gdkit.deferred import Later, StandIn
+        loaded = [m for m in ("matplotlib", "IPython", "scipy.integrate", "scipy.optimize",
+                              "pkg_resources") if m in sys.modules]
+        holders = sorted({
+            name.split(".")[0]
+            for name, module in list(sys.modules.items())
+            for value in list(vars(module).values()) if isinstance(value, Later)
+        })
+        stand_ins = [n for n, m in sys.modules.items() if isinstance(m, StandIn)]
+        from manimlib.utils.color import get_color_map
+        viridis = get_color_map("viridis")([0.0, 1.0]).round(3).tolist()  # through pyplot
+        import matplotlib.pyplot
+        print(json.dumps(dict(
+            loaded=loaded, holders=holders, stand_ins=stand_ins, version=manimlib.__version__,
+            pyplot_real=not isinstance(sys.modules["matplotlib.pyplot"], StandIn),
+            viridis=viridis,
+        )))
+        """,
+        root,
+    )
+    assert state["loaded"] == []
+    assert state["holders"] == ["manimlib"]  # only manimlib took names from a stand-in
+    assert state["stand_ins"] == []  # and none is left for anyone else to import
+    assert state["version"] == importlib.metadata.version("manimgl")
+    assert state["pyplot_real"]
+    assert state["viridis"] == [[0.267, 0.005, 0.329, 1.0], [0.993, 0.906, 0.144, 1.0]]
+
+
+def test_a_deferred_module_runs_once_when_first_used(tmp_path, monkeypatch):
+    package = tmp_path / "probe_pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("RUNS = []\n")
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "sub" / "tool.py").write_text(
+        "import probe_pkg\nprobe_pkg.RUNS.append('tool')\n"
+        "def double(x):\n    return 2 * x\nclass Box:\n    size = 3\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with deferred(("probe_pkg.sub",)):
+        import probe_pkg
+        from probe_pkg.sub import tool
+        from probe_pkg.sub.tool import Box, double
+
+        assert probe_pkg.RUNS == []  # the parent package is real, the deferred one is not
+        assert isinstance(double, Later) and isinstance(sys.modules["probe_pkg.sub"], StandIn)
+    assert "probe_pkg.sub" not in sys.modules
+    assert double(21) == 42 and Box.size == 3 and tool.double(1) == 2
+    assert probe_pkg.RUNS == ["tool"]
+    assert not isinstance(sys.modules["probe_pkg.sub.tool"], StandIn)
+
+
+@pytest.fixture
+def empty_disk_cache(tmp_path, monkeypatch):
+    store = diskcache.Cache(str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_cache", store)
+    SVG_HASH_TO_MOB_MAP.clear()
+    yield store
+    SVG_HASH_TO_MOB_MAP.clear()
+    store.close()
+
+
+def same_mobjects(a, b) -> bool:
+    fa, fb = a.get_family(), b.get_family()
+    return (
+        len(fa) == len(fb)
+        and all(type(x) is type(y) for x, y in zip(fa, fb, strict=True))
+        and all(np.array_equal(x.data, y.data) for x, y in zip(fa, fb, strict=True))
+        and a.labels == b.labels
+    )
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Tex(r"\nabla g = \frac{\partial g}{\partial x}", t2c={"x": "#FF0000"}),
+        lambda: Text("梯度下降 gradient", font_size=30),
+    ],
+    ids=["Tex", "Text"],
+)
+def test_parsed_svg_read_back_from_disk_is_the_same(empty_disk_cache, monkeypatch, make):
+    parsed = make()
+    assert any(key.startswith("svg-mobjects-") for key in empty_disk_cache)
+    SVG_HASH_TO_MOB_MAP.clear()
+
+    def must_not_parse(self, svg_string):
+        raise AssertionError("parsed again instead of read from disk")
+
+    monkeypatch.setattr(SVGMobject, "mobjects_from_svg_string", must_not_parse)
+    assert same_mobjects(make(), parsed)
+
+
+def test_parts_of_a_formula_read_back_from_disk_select_the_same_glyphs(empty_disk_cache):
+    parsed = Tex(r"\nabla g = (a, b)", isolate=["a", "b"])
+    SVG_HASH_TO_MOB_MAP.clear()
+    whole = Tex(r"\nabla g = (a, b)")  # the same formula numbered as one part: stored apart
+    SVG_HASH_TO_MOB_MAP.clear()
+    read = Tex(r"\nabla g = (a, b)", isolate=["a", "b"])
+    stored = [key for key in empty_disk_cache if key.startswith("svg-mobjects-")]
+    assert len(stored) == 2 and set(whole.labels) == {0}
+    for part in ("a", "b"):
+        assert len(read[part]) == 1
+        assert np.array_equal(read[part][0].get_points(), parsed[part][0].get_points())
