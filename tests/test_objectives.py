@@ -1,4 +1,9 @@
+import functools
+import json
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -10,7 +15,9 @@ from sympy.parsing.sympy_parser import (
     standard_transformations,
 )
 
-from gdkit.objectives import OBJECTIVES, Objective, f, g, h, x, y
+from gdkit.objectives import OBJECTIVES, Objective, f, g, h
+
+x, y = sp.symbols("x y", real=True)  # the same symbols as the objectives' own
 
 
 def tex_to_sympy(tex: str) -> sp.Expr:
@@ -37,7 +44,7 @@ def test_displayed_formula_is_the_computed_one(objective):
     assert sp.simplify(sp.nsimplify(shown) - objective.expr) == 0
     rng = np.random.default_rng(0)
     for point in rng.uniform(-3, 3, size=(5, objective.dim)):
-        subs = dict(zip(objective.variables, point, strict=True))
+        subs = dict(zip(objective.symbols, point, strict=True))
         assert float(shown.subs(subs)) == pytest.approx(objective.value(point), rel=1e-12)
 
 
@@ -80,3 +87,40 @@ def test_vectorised_call_matches_value():
 def test_latex_names_the_function():
     assert g.latex.startswith("g(x, y) = ")
     assert f.latex == "f(x) = x^4-x^3+x"
+
+
+def test_numpy_code_is_printed_from_the_definition():
+    assert f.derive() == {"value": "x**4 - x**3 + x", "gradient": ["4*x**3 - 3*x**2 + 1"]}
+    assert "numpy.cos(x)" in g.derive()["value"]
+
+
+def test_a_warm_start_reads_the_code_without_sympy(tmp_path, monkeypatch):
+    """The first run derives and stores the code; the next computes the same numbers from
+    the cache without importing sympy; a changed definition is derived afresh."""
+    probe = (
+        "import sys, json\n"
+        "from gdkit.objectives import g, Objective\n"
+        "print(json.dumps([g.value((5, 12)), list(g.gradient((5, 12))), 'sympy' in sys.modules]))"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    run = functools.partial(subprocess.run, env=env, capture_output=True, text=True, check=True)
+    runs = [json.loads(run([sys.executable, "-c", probe]).stdout) for _ in range(2)]
+    assert runs[0][2] and not runs[1][2]
+    assert runs[0][:2] == runs[1][:2] == [g.value((5, 12)), list(g.gradient((5, 12)))]
+    cached = json.loads((tmp_path / "gradient-descent-video" / "derived.json").read_text())
+    assert len(cached) == 1 and g.definition in next(iter(cached))
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    changed = Objective("g2", g.definition.replace("+ 20", "+ 30"), ("x", "y"), g.tex)
+    assert changed.value((5, 12)) == pytest.approx(g.value((5, 12)) + 0.1)
+    assert len(json.loads((tmp_path / "gradient-descent-video" / "derived.json").read_text())) == 2
+
+
+def test_a_broken_cache_file_is_derived_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = tmp_path / "gradient-descent-video" / "derived.json"
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    fresh = Objective("f", f.definition, f.variables, f.tex)
+    assert fresh.value(2) == 16 - 8 + 2
+    assert f.definition in next(iter(json.loads(path.read_text())))
