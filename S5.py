@@ -46,7 +46,8 @@ class SurfaceDescent(BeatScene3D):
         """Every iterate as a dot, joined by a line: revealed step by step."""
         points = [self.point(axes, p) for p in run.points]
         line = VMobject().set_points_as_corners(points).set_stroke(color, 3)
-        dots = Group(*(self.get_ball(color, radius=0.07).move_to(p) for p in points))
+        dot = self.get_ball(color, radius=0.07)
+        dots = Group(*(dot.copy().move_to(p) for p in points))
         return line, dots
 
 
