@@ -1,9 +1,10 @@
 """`make bench`: render every shot headless, one at a time, and measure it.
 
 Per shot: wall seconds, frames, video seconds, realtime factor (video s / wall s), frames per
-wall second, peak RSS, and the seconds to a still of beat 1 (start-up included: what a preview
-of one beat costs); with the OpenGL renderer and the machine. Writes bench/results.json
-and bench/results.md; `--compare old.json` prints the change against an earlier run.
+wall second, peak RSS, the seconds from starting `manim` to its first frame reaching the
+encoder, and the seconds to a still of beat 1 (start-up included: what a preview of one beat
+costs); with the OpenGL renderer and the machine. Writes bench/results.json and
+bench/results.md; `--compare old.json` prints the change against an earlier run.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import time
 from pathlib import Path
 
 from gdkit import storyboard
-from gdkit.cli import shot_command
+from gdkit.cli import shot_args, shot_command
 from gdkit.headless import ROOT
 
 
@@ -53,9 +54,31 @@ def run_timed(command: list[str], what: str) -> tuple[float, object]:
     return wall, usage
 
 
+def until_first_frame(argv: list[str]) -> int:
+    """`manim ARGV`, stopped as its first frame reaches the encoder (run by `--first-frame`)."""
+    from gdkit import cli, headless
+
+    headless.prepare(cli.parse_args(argv).resolution)
+    from manimlib.scene import scene
+
+    def send(writer, frame: bytes) -> None:
+        writer.abort()
+        Path(writer.temp_file_path).unlink(missing_ok=True)  # the unfinished movie
+        os._exit(0)
+
+    scene.SceneFileWriter.send = send
+    cli.main(argv)
+    return 1  # no frame came
+
+
 def bench_shot(shot, resolution, fps, out: Path) -> dict:
     size = ["-r", f"{resolution[0]}x{resolution[1]}"]
-    wall, usage = run_timed(shot_command(shot, [*size, "--fps", str(fps)], out), shot.name)
+    flags = [*size, "--fps", str(fps)]
+    first, _ = run_timed(
+        [sys.executable, "-m", "gdkit.bench", "--first-frame", *shot_args(shot, flags, out)],
+        shot.name,
+    )
+    wall, usage = run_timed(shot_command(shot, flags, out), shot.name)
     # A preview of one beat: start-up, beat 1 fast-forwarded, its last frame written as PNG.
     still, _ = run_timed(shot_command(shot, [*size, "-s", "--beat", "1"], out), shot.name)
     sidecar = out / "videos" / "zh" / f"{resolution[1]}p{fps}" / f"{shot.name}.beats.json"
@@ -69,6 +92,7 @@ def bench_shot(shot, resolution, fps, out: Path) -> dict:
         "realtime": round(duration / wall, 3),
         "fps_wall": round(frames / wall, 2),
         "peak_rss_mb": round(usage.ru_maxrss / 1024),
+        "first_frame_s": round(first, 2),
         "still_s": round(still, 2),
     }
 
@@ -85,6 +109,7 @@ def totals(rows: list[dict]) -> dict:
         "realtime": round(video / wall, 3),
         "fps_wall": round(frames / wall, 2),
         "peak_rss_mb": max(r["peak_rss_mb"] for r in rows),
+        "first_frame_s": max(r["first_frame_s"] for r in rows),
         "still_s": max(r["still_s"] for r in rows),
     }
 
@@ -99,13 +124,15 @@ def markdown(results: dict) -> str:
         lines += [
             f"**{key}**",
             "",
-            "| shot | wall s | frames | video s | realtime | frames/s | peak RSS MB | still s |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| shot | wall s | frames | video s | realtime | frames/s | peak RSS MB "
+            "| first frame s | still s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in rows:
             lines.append(
                 f"| {r['shot']} | {r['wall_s']} | {r['frames']} | {r['video_s']} | "
-                f"{r['realtime']} | {r['fps_wall']} | {r['peak_rss_mb']} | {r['still_s']} |"
+                f"{r['realtime']} | {r['fps_wall']} | {r['peak_rss_mb']} | "
+                f"{r['first_frame_s']} | {r['still_s']} |"
             )
         lines.append("")
     return "\n".join(lines)
@@ -126,6 +153,9 @@ def compare(new: dict, old: dict) -> str:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--first-frame"]:
+        return until_first_frame(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m gdkit.bench")
     parser.add_argument("--resolutions", default="854x480,1920x1080")
     parser.add_argument("--fps", type=int, default=30)

@@ -403,19 +403,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def shot_args(shot, flags: list[str], media: Path) -> list[str]:
+    """The arguments of `manim` that render one storyboard shot quietly into `media`."""
+    return [shot.file, shot.name, *flags, "-q", "--media", str(media)]
+
+
 def shot_command(shot, flags: list[str], media: Path) -> list[str]:
     """The command line that renders one storyboard shot quietly into `media`."""
-    return [
-        sys.executable,
-        "-m",
-        "gdkit.cli",
-        shot.file,
-        shot.name,
-        *flags,
-        "-q",
-        "--media",
-        str(media),
-    ]
+    return [sys.executable, "-m", "gdkit.cli", *shot_args(shot, flags, media)]
 
 
 def run_file(path: str) -> None:
