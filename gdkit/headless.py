@@ -47,6 +47,7 @@ def prepare(resolution: tuple[int, int] | None = None) -> None:
     _read_frames_directly()
     _parse_each_svg_once()
     _read_tex_templates_with_libyaml()
+    _add_corners_at_once()
 
 
 def _use_egl() -> None:
@@ -478,3 +479,32 @@ def _read_tex_templates_with_libyaml() -> None:
     tex_file_writing.yaml = types.SimpleNamespace(
         safe_load=lambda stream: yaml.load(stream, Loader=yaml.CSafeLoader)
     )
+
+
+def _add_corners_at_once() -> None:
+    """`add_points_as_corners` (a function graph's whole curve) appended one line at a time,
+    growing the point array once per point: quadratic in the number of points. The same
+    points, computed for all lines together and appended once."""
+    from manimlib.mobject.types.vectorized_mobject import VMobject
+
+    if getattr(VMobject.add_points_as_corners, "at_once", False):
+        return
+
+    def add_points_as_corners(self, points):
+        ends = np.asarray(points)
+        if len(ends) == 0:
+            return self
+        self.throw_error_if_no_points()
+        # Each line starts where the last one ended, as stored (the point array's precision).
+        stored = self.get_points().dtype
+        starts = np.vstack([self.get_last_point()[None], ends[:-1].astype(stored)])
+        alphas = np.linspace(0, 1, 5 if self.long_lines else 3)[1:]
+        lines = (1 - alphas)[None, :, None] * starts[:, None] + alphas[None, :, None] * ends[
+            :, None
+        ]
+        self.append_points(lines.reshape(-1, ends.shape[-1]))
+        return self
+
+    add_points_as_corners.at_once = True
+    add_points_as_corners.__wrapped__ = VMobject.add_points_as_corners
+    VMobject.add_points_as_corners = add_points_as_corners

@@ -22,6 +22,7 @@ from manimlib import (
     Tex,
     ThreeDScene,
     VGroup,
+    VMobject,
 )
 from manimlib.shader_wrapper import VShaderWrapper
 
@@ -171,3 +172,16 @@ def test_groups_with_updaters_are_batched_apart():
     scene.add(still, moving, Square())
     groups = [set(map(id, g.submobjects)) for g in scene.render_groups]
     assert {id(moving)} in groups
+
+
+@pytest.mark.parametrize("long_lines", [False, True])
+def test_corners_added_at_once_are_the_points_added_one_by_one(long_lines):
+    add_at_once = VMobject.add_points_as_corners
+    rng = np.random.default_rng(3)
+    for points in (rng.normal(size=(40, 3)) * 3, [np.array([-1 / 3, 0.1, 0.0])], np.zeros((0, 3))):
+        curves = []
+        for add in (add_at_once.__wrapped__, add_at_once):
+            curve = VMobject(long_lines=long_lines)
+            curve.start_new_path(np.array([0.1, 0.7, 0.0]))
+            curves.append(add(curve, points))
+        assert np.array_equal(curves[0].data, curves[1].data)
