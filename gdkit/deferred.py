@@ -18,12 +18,15 @@ import sys
 import types
 from contextlib import contextmanager
 
-# Imported by manimlib only for what it calls later, never while it loads.
+# Imported by manimlib only for what it calls later, never while it loads; and two parts of
+# numpy that scipy's array-API layer loads by touching every name numpy lists.
 DEFERRED = (
     "matplotlib",
     "IPython",
     "scipy.integrate",
     "scipy.optimize",
+    "numpy.f2py",
+    "numpy.testing",
 )
 
 
@@ -76,12 +79,16 @@ def _version_only() -> types.ModuleType:
     return module
 
 
-def _drop_stand_ins(module: str) -> None:
-    """A stand-in used early makes way, with the rest of its package, for the real one."""
+def _drop_stand_ins(module: str = "") -> None:
+    """Stand-ins make way for the real modules: all of them, or those of `module`'s package
+    (one used while its stand-in is still in place)."""
     top = module.partition(".")[0]
     for name, mod in list(sys.modules.items()):
-        if isinstance(mod, StandIn) and name.partition(".")[0] == top:
+        if isinstance(mod, StandIn) and (not top or name.partition(".")[0] == top):
             del sys.modules[name]
+            parent, _, child = name.rpartition(".")
+            if vars(sys.modules.get(parent, types)).get(child) is mod:
+                delattr(sys.modules[parent], child)
 
 
 @contextmanager
@@ -92,14 +99,17 @@ def deferred(modules=DEFERRED):
         stand_ins["pkg_resources"] = _version_only()
     finder = _StandInFinder(stand_ins)
     sys.modules.update(stand_ins)
+    for name, stand_in in stand_ins.items():
+        # A submodule is also its package's attribute (numpy looks its own up there).
+        parent, _, child = name.rpartition(".")
+        if parent in sys.modules and child not in vars(sys.modules[parent]):
+            setattr(sys.modules[parent], child, stand_in)
     sys.meta_path.insert(0, finder)
     try:
         yield
     finally:
         sys.meta_path.remove(finder)
-        for name, mod in list(sys.modules.items()):
-            if isinstance(mod, StandIn):
-                del sys.modules[name]
+        _drop_stand_ins()
 
 
 class _StandInFinder:

@@ -34,56 +34,70 @@ def test_manimlib_loads_without_the_deferred_libraries(root):
         import json, sys
         from gdkit.headless import prepare
         prepare((854, 480))
-        import manimlib
-        from gdkit.deferred import Later, StandIn
-        loaded = [m for m in ("matplotlib", "IPython", "scipy.integrate", "scipy.optimize",
-                              "pkg_resources") if m in sys.modules]
+        import manimlib, numpy
+        from gdkit.deferred import DEFERRED, Later, StandIn
+        loaded = [m for m in (*DEFERRED, "pkg_resources") if m in sys.modules]
         holders = sorted({
-            name.split(".")[0]
+            name
             for name, module in list(sys.modules.items())
-            for value in list(vars(module).values()) if isinstance(value, Later)
+            for value in list(vars(module).values()) if isinstance(value, (Later, StandIn))
         })
         stand_ins = [n for n, m in sys.modules.items() if isinstance(m, StandIn)]
         from manimlib.utils.color import get_color_map
         viridis = get_color_map("viridis")([0.0, 1.0]).round(3).tolist()  # through pyplot
         import matplotlib.pyplot
+        from scipy._lib.array_api_compat import numpy as xp
+        xp.testing.assert_allclose(1.0, 1.0)  # a name from a stand-in scipy keeps
         print(json.dumps(dict(
             loaded=loaded, holders=holders, stand_ins=stand_ins, version=manimlib.__version__,
             pyplot_real=not isinstance(sys.modules["matplotlib.pyplot"], StandIn),
+            numpy_testing_real=not isinstance(numpy.testing, StandIn),
             viridis=viridis,
         )))
         """,
         root,
     )
     assert state["loaded"] == []
-    assert state["holders"] == ["manimlib"]  # only manimlib took names from a stand-in
+    # Only manimlib, and scipy's copy of numpy's namespace, took names from stand-ins.
+    outside = [n for n in state["holders"] if n.partition(".")[0] != "manimlib"]
+    assert outside == ["scipy._lib.array_api_compat.numpy"]
     assert state["stand_ins"] == []  # and none is left for anyone else to import
     assert state["version"] == importlib.metadata.version("manimgl")
-    assert state["pyplot_real"]
+    assert state["pyplot_real"] and state["numpy_testing_real"]
     assert state["viridis"] == [[0.267, 0.005, 0.329, 1.0], [0.993, 0.906, 0.144, 1.0]]
 
 
 def test_a_deferred_module_runs_once_when_first_used(tmp_path, monkeypatch):
     package = tmp_path / "probe_pkg"
     (package / "sub").mkdir(parents=True)
-    (package / "__init__.py").write_text("RUNS = []\n")
+    (package / "__init__.py").write_text(
+        "RUNS = []\n"
+        "def __getattr__(name):  # submodules loaded when first named, as numpy does\n"
+        "    if name == 'sub':\n"
+        "        import probe_pkg.sub as sub\n"
+        "        return sub\n"
+        "    raise AttributeError(name)\n"
+    )
     (package / "sub" / "__init__.py").write_text("")
     (package / "sub" / "tool.py").write_text(
         "import probe_pkg\nprobe_pkg.RUNS.append('tool')\n"
         "def double(x):\n    return 2 * x\nclass Box:\n    size = 3\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
+    import probe_pkg
+
     with deferred(("probe_pkg.sub",)):
-        import probe_pkg
         from probe_pkg.sub import tool
         from probe_pkg.sub.tool import Box, double
 
-        assert probe_pkg.RUNS == []  # the parent package is real, the deferred one is not
+        assert isinstance(probe_pkg.sub, StandIn)  # found as an attribute, not imported
+        assert probe_pkg.RUNS == []
         assert isinstance(double, Later) and isinstance(sys.modules["probe_pkg.sub"], StandIn)
-    assert "probe_pkg.sub" not in sys.modules
+    assert "probe_pkg.sub" not in sys.modules and "sub" not in vars(probe_pkg)
     assert double(21) == 42 and Box.size == 3 and tool.double(1) == 2
     assert probe_pkg.RUNS == ["tool"]
     assert not isinstance(sys.modules["probe_pkg.sub.tool"], StandIn)
+    assert not isinstance(probe_pkg.sub, StandIn)
 
 
 @pytest.fixture
