@@ -323,8 +323,7 @@ def _reuse_unchanged_prefix() -> None:
                 if mob._data_has_changed or _render_state(mob) != before:
                     break
                 stable += 1
-        if not hasattr(self, "kept"):
-            self.kept, self.kept_count = self.get_fbo(self.samples), 0
+        self.kept_count = getattr(self, "kept_count", 0)
         if 0 < self.kept_count <= stable:
             _copy_frame(self.kept, self.fbo)
         else:
@@ -334,6 +333,8 @@ def _reuse_unchanged_prefix() -> None:
         for mob in mobjects[self.kept_count : stable]:
             mob.render(self.ctx, self.uniforms)
         if stable > self.kept_count:
+            if not hasattr(self, "kept"):  # made when first needed: the first frame is sooner
+                self.kept = self.get_fbo(self.samples)
             _copy_frame(self.fbo, self.kept)
             self.kept_count = stable
             self.fbo.use()
