@@ -210,7 +210,8 @@ class M10(SurfaceDescent):
 
     def get_z_label(self, axes, ball, color, lift):
         """A "z = ..." label beside the ball, `lift` screen units above it."""
-        number = DecimalNumber(0, num_decimal_places=4, font_size=self.label_size)
+        z = axes.p2c(ball.get_center())[2]  # shown from the start: no first rebuild
+        number = DecimalNumber(z, num_decimal_places=4, font_size=self.label_size)
         template = VGroup(Tex("z =", font_size=self.label_size), number).set_color(color)
 
         def refresh(t):
