@@ -1,12 +1,12 @@
 """Import manimlib without the libraries a headless render never calls at start-up.
 
 manimlib imports matplotlib (for colour maps), IPython (for the interactive shell), scipy's
-ODE solver and assignment solver (for vector fields and matching transforms) and
-pkg_resources (for its version string) as it loads: a second of a three-second start on a
-small machine. Inside `deferred()`, importing one of those modules gives a stand-in; a name
-taken from a stand-in is a `Later`, which imports the real module the first time it is
-called or read. Once the block ends the stand-ins leave `sys.modules`, so any other import
-gets the real module.
+ODE solver and assignment solver (for vector fields and matching transforms), pkg_resources
+(for its version string) and, through scipy, numpy's Fortran wrapper generator and test
+tools as it loads: over a second of a start on a small machine. Inside `deferred()`,
+importing one of those modules gives a stand-in; a name taken from a stand-in is a `Later`,
+which imports the real module the first time it is called or read. Once the block ends the
+stand-ins leave `sys.modules`, so any other import gets the real module.
 """
 
 from __future__ import annotations
@@ -87,8 +87,9 @@ def _drop_stand_ins(module: str = "") -> None:
         if isinstance(mod, StandIn) and (not top or name.partition(".")[0] == top):
             del sys.modules[name]
             parent, _, child = name.rpartition(".")
-            if vars(sys.modules.get(parent, types)).get(child) is mod:
-                delattr(sys.modules[parent], child)
+            package = sys.modules.get(parent)
+            if package is not None and vars(package).get(child) is mod:
+                delattr(package, child)
 
 
 @contextmanager

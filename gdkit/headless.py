@@ -8,6 +8,7 @@ and makes every standalone OpenGL context an EGL one (Mesa on the CPU, or the GP
 from __future__ import annotations
 
 import os
+import pickle
 import queue
 import subprocess
 import sys
@@ -458,7 +459,10 @@ def _parse_each_svg_once() -> None:
             stored = cache._cache.get(on_disk)
             if stored is None:
                 init(self)  # parses, and keeps the result in memory
-                cache._cache.set(on_disk, SVG_HASH_TO_MOB_MAP[in_memory])
+                try:
+                    cache._cache.set(on_disk, SVG_HASH_TO_MOB_MAP[in_memory])
+                except (pickle.PicklingError, TypeError, AttributeError):
+                    pass  # a subclass holding what cannot be stored: parsed again next time
                 return
             SVG_HASH_TO_MOB_MAP[in_memory] = stored
         init(self)
@@ -499,10 +503,8 @@ def _add_corners_at_once() -> None:
         # Each line starts where the last one ended, as stored (the point array's precision).
         stored = self.get_points().dtype
         starts = np.vstack([self.get_last_point()[None], ends[:-1].astype(stored)])
-        alphas = np.linspace(0, 1, 5 if self.long_lines else 3)[1:]
-        lines = (1 - alphas)[None, :, None] * starts[:, None] + alphas[None, :, None] * ends[
-            :, None
-        ]
+        a = np.linspace(0, 1, 5 if self.long_lines else 3)[1:, None]  # along each line
+        lines = (1 - a) * starts[:, None] + a * ends[:, None]
         self.append_points(lines.reshape(-1, ends.shape[-1]))
         return self
 
