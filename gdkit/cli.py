@@ -340,13 +340,8 @@ def render(opts: Options, scene_class, start_beat: int) -> list[Path]:
 
 
 def _discard_partial_movie(writer) -> None:
-    process = getattr(writer, "writing_process", None)
-    if process is not None and hasattr(writer, "abort"):
-        writer.abort()
-    elif process is not None and process.poll() is None:
-        process.stdin.close()
-        process.kill()
-        process.wait()
+    if getattr(writer, "writing_process", None) is not None:
+        writer.abort()  # the project's writer (`render` passes it a preset): encoder stopped
     temp = getattr(writer, "temp_file_path", None)
     if temp and os.path.exists(temp):
         os.remove(temp)

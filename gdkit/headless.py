@@ -28,6 +28,7 @@ def prepare(resolution: tuple[int, int] | None = None) -> None:
     """Import manimlib headless; `resolution` fixes manimlib's frame aspect ratio."""
     if "manimlib" in sys.modules:
         return  # manimgl's own command (or an earlier call) already set manimlib up
+    # What follows runs once per process, so each shortcut below is installed only once.
     os.environ.setdefault("PYGLET_HEADLESS", "1")
     argv = sys.argv
     sys.argv = [argv[0], "--config_file", str(CONFIG_FILE)]
@@ -55,14 +56,11 @@ def _use_egl() -> None:
     import moderngl
 
     create = moderngl.create_standalone_context
-    if getattr(create, "uses_egl", False):
-        return
 
     def create_egl_context(*args, **kwargs):
         kwargs.setdefault("backend", "egl")
         return create(*args, **kwargs)
 
-    create_egl_context.uses_egl = True
     moderngl.create_standalone_context = create_egl_context
 
 
@@ -79,8 +77,6 @@ def _fill_only_where_drawn() -> None:
     from manimlib.shader_wrapper import VShaderWrapper
 
     render_fill = VShaderWrapper.render_fill
-    if getattr(render_fill, "scissored", False):
-        return
     update_uniforms = VShaderWrapper.update_program_uniforms
 
     def update_program_uniforms(self, camera_uniforms):
@@ -111,7 +107,6 @@ def _fill_only_where_drawn() -> None:
             for fbo in fbos:
                 fbo.scissor = None
 
-    render_fill_in_box.scissored = True
     render_fill_in_box.__wrapped__ = render_fill
     VShaderWrapper.render_fill = render_fill_in_box
     VShaderWrapper.update_program_uniforms = update_program_uniforms
@@ -164,8 +159,6 @@ def _keep_unchanged_numbers() -> None:
     from manimlib import DecimalNumber
 
     set_value = DecimalNumber.set_value
-    if getattr(set_value, "keeps_unchanged", False):
-        return
 
     def set_value_if_shown_differs(self, number):
         if not isinstance(number, complex) and self.get_num_string(number) == self.num_string:
@@ -173,7 +166,6 @@ def _keep_unchanged_numbers() -> None:
             return self
         return set_value(self, number)
 
-    set_value_if_shown_differs.keeps_unchanged = True
     DecimalNumber.set_value = set_value_if_shown_differs
 
 
@@ -182,9 +174,6 @@ def _cheap_wrapper_ids() -> None:
     uniforms; manimgl builds it from the uniforms' printed text, and printing numpy arrays
     costs a third of a millisecond, thousands of times a shot. Hash the values instead."""
     from manimlib.shader_wrapper import ShaderWrapper
-
-    if getattr(ShaderWrapper.refresh_id, "hashes_values", False):
-        return
 
     def refresh_id(self):
         self.id = hash(
@@ -197,7 +186,6 @@ def _cheap_wrapper_ids() -> None:
             )
         )
 
-    refresh_id.hashes_values = True
     ShaderWrapper.refresh_id = refresh_id
 
 
@@ -207,12 +195,7 @@ def _encoder_preset() -> None:
     from manimlib.scene import scene
     from manimlib.scene.scene_file_writer import ProgressDisplay, SceneFileWriter
 
-    if getattr(scene.SceneFileWriter, "takes_preset", False):
-        return
-
     class FileWriter(SceneFileWriter):
-        takes_preset = True
-
         def __init__(self, *args, preset: str = "medium", **kwargs):
             self.preset = preset
             super().__init__(*args, **kwargs)
@@ -308,8 +291,6 @@ def _reuse_unchanged_prefix() -> None:
     """
     from manimlib.camera.camera import Camera
 
-    if getattr(Camera.capture, "reuses_prefix", False):
-        return
     capture = Camera.capture
 
     def capture_reusing_prefix(self, *mobjects):
@@ -343,7 +324,6 @@ def _reuse_unchanged_prefix() -> None:
             mob.render(self.ctx, self.uniforms)
         self.last_frame = (view, [_render_state(mob) for mob in mobjects])  # as drawn
 
-    capture_reusing_prefix.reuses_prefix = True
     capture_reusing_prefix.__wrapped__ = capture
     Camera.capture = capture_reusing_prefix
 
@@ -385,9 +365,6 @@ def _batch_moving_apart() -> None:
     from manimlib.scene.scene import Scene
     from manimlib.utils.iterables import batch_by_property
 
-    if getattr(Scene.assemble_render_groups, "splits_moving", False):
-        return
-
     def assemble_render_groups(self):
         ctx = self.camera.ctx
         batches = batch_by_property(
@@ -403,7 +380,6 @@ def _batch_moving_apart() -> None:
             group.clear()
         self.render_groups = [batch[0].get_group_class()(*batch) for batch, _ in batches]
 
-    assemble_render_groups.splits_moving = True
     Scene.assemble_render_groups = assemble_render_groups
 
 
@@ -411,8 +387,6 @@ def _read_frames_directly() -> None:
     """A frame buffer without multisampling is read as it is, not first copied to another."""
     from manimlib.camera.camera import Camera
 
-    if getattr(Camera.get_raw_fbo_data, "reads_directly", False):
-        return
     get_raw_fbo_data = Camera.get_raw_fbo_data
 
     def read(self, dtype: str = "f1") -> bytes:
@@ -420,7 +394,6 @@ def _read_frames_directly() -> None:
             return get_raw_fbo_data(self, dtype)
         return self.fbo.read(viewport=self.fbo.viewport, components=self.n_channels, dtype=dtype)
 
-    read.reads_directly = True
     Camera.get_raw_fbo_data = read
 
 
@@ -442,8 +415,6 @@ def _parse_each_svg_once() -> None:
     from manimlib.utils.simple_functions import hash_string
 
     init = SVGMobject.init_svg_mobject
-    if getattr(init, "kept_on_disk", False):
-        return
 
     def init_svg_mobject(self) -> None:
         in_memory = hash_obj(self.hash_seed)
@@ -467,7 +438,6 @@ def _parse_each_svg_once() -> None:
             SVG_HASH_TO_MOB_MAP[in_memory] = stored
         init(self)
 
-    init_svg_mobject.kept_on_disk = True
     init_svg_mobject.__wrapped__ = init
     SVGMobject.init_svg_mobject = init_svg_mobject
 
@@ -479,7 +449,7 @@ def _read_tex_templates_with_libyaml() -> None:
     import yaml
     from manimlib.utils import tex_file_writing
 
-    if not hasattr(yaml, "CSafeLoader") or tex_file_writing.yaml is not yaml:
+    if not hasattr(yaml, "CSafeLoader"):
         return
     tex_file_writing.yaml = types.SimpleNamespace(
         safe_load=lambda stream: yaml.load(stream, Loader=yaml.CSafeLoader)
@@ -491,9 +461,6 @@ def _add_corners_at_once() -> None:
     growing the point array once per point: quadratic in the number of points. The same
     points, computed for all lines together and appended once."""
     from manimlib.mobject.types.vectorized_mobject import VMobject
-
-    if getattr(VMobject.add_points_as_corners, "at_once", False):
-        return
 
     def add_points_as_corners(self, points):
         ends = np.asarray(points)
@@ -508,6 +475,5 @@ def _add_corners_at_once() -> None:
         self.append_points(lines.reshape(-1, ends.shape[-1]))
         return self
 
-    add_points_as_corners.at_once = True
     add_points_as_corners.__wrapped__ = VMobject.add_points_as_corners
     VMobject.add_points_as_corners = add_points_as_corners
