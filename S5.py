@@ -197,6 +197,8 @@ class M10(SurfaceDescent):
         # M10.2 only the lowest run stays, with its whole path
         self.beat(2)
         best = result.best_index
+        if best is None:
+            raise ValueError("every run diverged: there is no lowest run to keep")
         others = [i for i in range(len(result.runs)) if i != best]
         self.play(
             *(FadeOut(Group(balls[i], self.labels[i], trails[i][0], trails[i][1])) for i in others),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -51,17 +52,16 @@ def gradient_descent(
 ) -> Run:
     """Step x <- x - lr * grad(x) from `x0` until |grad| <= tol, or the point leaves `domain`
     (closed bounds per coordinate), or the numbers overflow, or `max_steps` steps were taken."""
-    if not (isinstance(lr, int | float) and math.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
-    if not (isinstance(tol, int | float) and math.isfinite(tol) and tol > 0):
-        raise ValueError(f"tol must be a finite number > 0, got {tol!r}")
-    if not (isinstance(max_steps, int) and max_steps >= 0):
+    lr = _positive_number("lr", lr)
+    tol = _positive_number("tol", tol)
+    if not _is_number(max_steps, numbers.Integral) or max_steps < 0:
         raise ValueError(f"max_steps must be an integer >= 0, got {max_steps!r}")
+    max_steps = int(max_steps)
     point = np.atleast_1d(np.asarray(x0, dtype=float))
     if point.shape != (objective.dim,) or not np.all(np.isfinite(point)):
         raise ValueError(f"x0 must be {objective.dim} finite number(s), got {x0!r}")
-    if domain is not None and len(domain) != objective.dim:
-        raise ValueError(f"domain must give {objective.dim} (low, high) pair(s), got {domain!r}")
+    if domain is not None:
+        domain = _checked_domain(domain, objective.dim)
 
     points, values, gradients = [point], [], []
     reason = "max_steps"
@@ -86,6 +86,32 @@ def gradient_descent(
     return Run(lr, np.array(points), np.array(values), np.array(gradients), reason)
 
 
+def _is_number(value, kind=numbers.Real) -> bool:
+    """A number of any kind (Python's or numpy's), but not a boolean."""
+    return isinstance(value, kind) and not isinstance(value, bool | np.bool_)
+
+
+def _positive_number(name: str, value) -> float:
+    if not (_is_number(value) and math.isfinite(value) and value > 0):
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    return float(value)
+
+
+def _checked_domain(domain, dim: int) -> tuple[tuple[float, float], ...]:
+    try:
+        pairs = [tuple(pair) for pair in domain]
+    except TypeError:
+        pairs = []
+    if len(pairs) != dim or any(
+        len(pair) != 2 or not all(_is_number(b) for b in pair) for pair in pairs
+    ):
+        raise ValueError(f"domain must give {dim} (low, high) pair(s), got {domain!r}")
+    for lo, hi in pairs:
+        if math.isnan(lo) or math.isnan(hi) or lo > hi:
+            raise ValueError(f"domain bounds must be numbers with low <= high, got {domain!r}")
+    return tuple((float(lo), float(hi)) for lo, hi in pairs)
+
+
 def _inside(point: np.ndarray, domain: Sequence[tuple[float, float]]) -> bool:
     return all(lo <= c <= hi for c, (lo, hi) in zip(point, domain, strict=True))
 
@@ -95,14 +121,20 @@ class MultiStart:
     runs: tuple[Run, ...]
 
     @property
-    def best_index(self) -> int:
-        """The run that ended lowest (runs that diverged never win)."""
-        finals = [r.final_value if r.reason != "diverged" else math.inf for r in self.runs]
+    def best_index(self) -> int | None:
+        """The run that ended lowest; a run that diverged never wins (None if all did)."""
+        finals = [
+            r.final_value if r.reason != "diverged" and math.isfinite(r.final_value) else math.inf
+            for r in self.runs
+        ]
+        if all(v == math.inf for v in finals):
+            return None
         return int(np.argmin(finals))
 
     @property
-    def best(self) -> Run:
-        return self.runs[self.best_index]
+    def best(self) -> Run | None:
+        index = self.best_index
+        return None if index is None else self.runs[index]
 
 
 def multi_start(

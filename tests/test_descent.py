@@ -78,6 +78,17 @@ def test_converged_at_the_start_takes_no_step():
         (dict(tol=-1e-3), "tol"),
         (dict(x0=(1.0, 2.0)), "x0"),
         (dict(max_steps=-1), "max_steps"),
+        (dict(lr=True), "lr"),
+        (dict(tol=np.True_), "tol"),
+        (dict(max_steps=True), "max_steps"),
+        (dict(max_steps=2.0), "max_steps"),
+        (dict(domain=[(2.0, -2.0)]), "domain"),
+        (dict(domain=[(float("nan"), 2.0)]), "domain"),
+        (dict(domain=[(-2.0, float("nan"))]), "domain"),
+        (dict(domain=[(-2.0, 2.0), (0, 1)]), "domain"),
+        (dict(domain=[(-2.0,)]), "domain"),
+        (dict(domain=[("a", 2.0)]), "domain"),
+        (dict(domain=[(False, 2.0)]), "domain"),
     ],
 )
 def test_bad_arguments_name_themselves(kwargs, word):
@@ -91,3 +102,32 @@ def test_bad_arguments_name_themselves(kwargs, word):
 def test_two_dimensional_start_must_have_two_coordinates():
     with pytest.raises(ValueError, match="x0"):
         gradient_descent(g, 5.0, 0.5, tol=0.1, max_steps=10)
+
+
+def test_numbers_of_any_numpy_type_are_accepted():
+    plain = gradient_descent(f, 1.0, 0.05, tol=0.05, max_steps=500, domain=f.domain)
+    typed = gradient_descent(
+        f,
+        np.float32(1.0),
+        np.float64(0.05),
+        tol=np.float16(0.05),
+        max_steps=np.int64(500),
+        domain=[(np.int32(-2), np.float32(2.0))],
+    )
+    assert typed.steps == plain.steps == 38
+    np.testing.assert_allclose(typed.points, plain.points, rtol=1e-3)
+    lr32 = gradient_descent(f, 1.0, np.float32(0.01), tol=0.05, max_steps=10)
+    assert lr32.lr == pytest.approx(0.01) and type(lr32.lr) is float
+
+
+def test_the_best_run_is_never_a_diverged_one():
+    # f falls without bound as x runs off to -inf: a diverged run "ends" lower than any other.
+    runs = multi_start(f, [(1.0, 10.0), (1.0, 0.05)], tol=0.05, max_steps=100)
+    assert [r.reason for r in runs.runs] == ["diverged", "converged"]
+    assert runs.best_index == 1 and runs.best is runs.runs[1]
+
+
+def test_no_best_run_when_every_run_diverges():
+    runs = multi_start(f, [(1.0, 10.0), (-1.0, 20.0)], tol=0.05, max_steps=100)
+    assert {r.reason for r in runs.runs} == {"diverged"}
+    assert runs.best_index is None and runs.best is None

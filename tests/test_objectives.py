@@ -1,4 +1,3 @@
-import functools
 import json
 import os
 import re
@@ -16,6 +15,7 @@ from sympy.parsing.sympy_parser import (
 )
 
 from gdkit.objectives import OBJECTIVES, Objective, f, g, h
+from gdkit.outputs import ROOT
 
 x, y = sp.symbols("x y", real=True)  # the same symbols as the objectives' own
 
@@ -94,33 +94,62 @@ def test_numpy_code_is_printed_from_the_definition():
     assert "numpy.cos(x)" in g.derive()["value"]
 
 
-def test_a_warm_start_reads_the_code_without_sympy(tmp_path, monkeypatch):
-    """The first run derives and stores the code; the next computes the same numbers from
-    the cache without importing sympy; a changed definition is derived afresh."""
+def test_the_generated_code_is_what_sympy_derives_now():
+    """gdkit/derived.py is sympy's code for today's definitions (`make derived` rewrites it)."""
+    from gdkit import derived
+    from gdkit.objectives import derived_module
+
+    assert (ROOT / "gdkit/derived.py").read_text(encoding="utf-8") == derived_module()
+    for objective in OBJECTIVES.values():
+        value, gradient = derived.FUNCTIONS[(objective.variables, objective.definition)]
+        assert objective._functions == (value, gradient)
+        point = np.linspace(0.3, 1.7, objective.dim)
+        exact = [
+            float(e.subs(dict(zip(objective.symbols, point, strict=True))))
+            for e in objective.gradient_exprs
+        ]
+        np.testing.assert_allclose(gradient(*point), exact, rtol=1e-12)
+
+
+def test_a_start_imports_no_sympy_and_runs_no_cached_code(tmp_path):
+    """Values come from the package: a cache file planted where an older version kept derived
+    code is neither read nor run."""
+    planted = tmp_path / "gradient-descent-video" / "derived.json"
+    planted.parent.mkdir(parents=True)
+    marker = tmp_path / "ran"
+    evil = f"__import__('pathlib').Path({str(marker)!r}).touch() or 17.0"
+    planted.write_text(
+        json.dumps(
+            {"numpy-1 ('x', 'y') " + g.definition: {"value": evil, "gradient": [evil, evil]}}
+        )
+    )
     probe = (
         "import sys, json\n"
-        "from gdkit.objectives import g, Objective\n"
+        "from gdkit.objectives import g\n"
         "print(json.dumps([g.value((5, 12)), list(g.gradient((5, 12))), 'sympy' in sys.modules]))"
     )
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
-    run = functools.partial(subprocess.run, env=env, capture_output=True, text=True, check=True)
-    runs = [json.loads(run([sys.executable, "-c", probe]).stdout) for _ in range(2)]
-    assert runs[0][2] and not runs[1][2]
-    assert runs[0][:2] == runs[1][:2] == [g.value((5, 12)), list(g.gradient((5, 12)))]
-    cached = json.loads((tmp_path / "gradient-descent-video" / "derived.json").read_text())
-    assert len(cached) == 1 and g.definition in next(iter(cached))
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    value, gradient, imported_sympy = json.loads(out.stdout)
+    assert round(value, 4) == 6.0908 and not imported_sympy and not marker.exists()
+    np.testing.assert_allclose(gradient, [0.78191, 1.07281], atol=5e-6)
 
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+
+def test_an_edited_definition_is_derived_when_first_used():
     changed = Objective("g2", g.definition.replace("+ 20", "+ 30"), ("x", "y"), g.tex)
     assert changed.value((5, 12)) == pytest.approx(g.value((5, 12)) + 0.1)
-    assert len(json.loads((tmp_path / "gradient-descent-video" / "derived.json").read_text())) == 2
+    np.testing.assert_allclose(changed.gradient((5, 12)), g.gradient((5, 12)))
 
 
-def test_a_broken_cache_file_is_derived_again(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    path = tmp_path / "gradient-descent-video" / "derived.json"
-    path.parent.mkdir(parents=True)
-    path.write_text("{not json")
-    fresh = Objective("f", f.definition, f.variables, f.tex)
-    assert fresh.value(2) == 16 - 8 + 2
-    assert f.definition in next(iter(json.loads(path.read_text())))
+def test_the_generator_says_whether_the_file_is_current(tmp_path, monkeypatch):
+    from gdkit import objectives
+
+    copy = tmp_path / "derived.py"
+    copy.write_text((ROOT / "gdkit/derived.py").read_text(encoding="utf-8"))
+    monkeypatch.setattr(objectives, "DERIVED_FILE", copy)
+    assert objectives.main(["--check"]) == 0
+    copy.write_text(copy.read_text().replace("x**4 - x**3 + x\n", "x**4 - x**3 + 2*x\n"))
+    assert objectives.main(["--check"]) == 1
+    assert objectives.main([]) == 0 and objectives.main(["--check"]) == 0
