@@ -12,16 +12,23 @@ import pickle
 import queue
 import subprocess
 import sys
+import tempfile
 import threading
 import types
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
+from gdkit.cache import Cache
 from gdkit.deferred import deferred
+from gdkit.outputs import with_usual_mode
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = ROOT / "custom_config.yml"
+
+# Whether LaTeX's "Writing …" lines are shown (on stderr); the `manim` command's -q hides them.
+messages = True
 
 
 def prepare(resolution: tuple[int, int] | None = None) -> None:
@@ -35,11 +42,12 @@ def prepare(resolution: tuple[int, int] | None = None) -> None:
     if resolution:
         sys.argv += ["-r", f"{resolution[0]}x{resolution[1]}"]
     try:
-        with deferred():
+        with deferred(), _no_disk_cache_of_manimgl():
             import manimlib.config  # noqa: F401  (parses sys.argv once, here)
     finally:
         sys.argv = argv
     _use_egl()
+    _cache_svg_strings()
     _fill_only_where_drawn()
     _keep_unchanged_numbers()
     _cheap_wrapper_ids()
@@ -50,6 +58,77 @@ def prepare(resolution: tuple[int, int] | None = None) -> None:
     _parse_each_svg_once()
     _read_tex_templates_with_libyaml()
     _add_corners_at_once()
+
+
+@contextmanager
+def _no_disk_cache_of_manimgl():
+    """manimlib opens a diskcache database under `~/.cache/manim` as it loads (a damaged one
+    stops every render there, and diskcache unpickles what it reads). The `manim` command
+    keeps formulas in the project's checked cache instead, so none is opened."""
+
+    class Unopened:
+        def __init__(self, *args, **kwargs):
+            pass
+
+    real = sys.modules.get("diskcache")
+    sys.modules["diskcache"] = types.SimpleNamespace(Cache=Unopened)
+    try:
+        yield
+    finally:
+        if real is None:
+            del sys.modules["diskcache"]
+        else:
+            sys.modules["diskcache"] = real
+
+
+class _TextStore:
+    """manimgl's `cache_on_disk` (the SVGs Pango makes of text), on the project's cache."""
+
+    def __init__(self, store: Cache):
+        self.store = store
+
+    def get(self, key: str) -> str | None:
+        data = self.store.get(key)
+        try:
+            return None if data is None else data.decode("utf-8")
+        except UnicodeDecodeError:
+            self.store.refuse(key, "it is not text")
+            return None
+
+    def set(self, key: str, value) -> None:
+        if isinstance(value, str):
+            self.store.set(key, value.encode("utf-8"))
+
+    def clear(self) -> None:
+        self.store.clear()
+
+
+def _cache_svg_strings() -> None:
+    """The SVGs of formulas (LaTeX, dvisvgm) and of text (Pango) are kept in the project's
+    checked cache. A formula's entry is keyed by its whole TeX source (manimgl's own key
+    also holds the "Writing …" line it prints, so -q would miss every entry)."""
+    from manimlib.utils import cache, tex_file_writing
+
+    cache._cache = _TextStore(Cache("text"))
+    compile_tex = tex_file_writing.full_tex_to_svg.__wrapped__
+    store = Cache("tex")
+
+    def full_tex_to_svg(full_tex: str, compiler: str = "latex", message: str = "") -> str:
+        key = repr((compiler, full_tex))
+        data = store.get(key)
+        if data is not None:
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                store.refuse(key, "it is not text")
+        if message and messages:
+            print(message, file=sys.stderr)
+        svg = compile_tex(full_tex, compiler)
+        store.set(key, svg.encode("utf-8"))
+        return svg
+
+    full_tex_to_svg.__wrapped__ = compile_tex
+    tex_file_writing.full_tex_to_svg = full_tex_to_svg
 
 
 def _use_egl() -> None:
@@ -190,15 +269,43 @@ def _cheap_wrapper_ids() -> None:
 
 
 def _encoder_preset() -> None:
-    """Movies are written through a file writer that takes x264's `preset` (speed against
-    file size; the picture quality is set by the constant rate factor either way)."""
+    """Movies are written through the project's file writer (`FileWriter`)."""
     from manimlib.scene import scene
+
+    scene.SceneFileWriter = file_writer_class()
+
+
+def file_writer_class():
+    """manimgl's file writer, changed in four ways:
+
+    - each movie is encoded into a temporary file of its own, beside its final name, and
+      left there when done: the `manim` command moves it into place with its sidecar, so two
+      renders of one shot never write to one file, and an interrupted or failed one leaves
+      nothing under a final name (stills, too, are written whole or not at all);
+    - x264's `preset` can be chosen (speed against file size; the picture quality is set by
+      the constant rate factor either way), and manimgl's no-op colour filter is dropped;
+    - frames go to ffmpeg from a second thread, so that the next frame is drawn while the
+      encoder takes in the last one, and are counted;
+    - an encoder that fails is an error, not a movie cut short.
+    """
     from manimlib.scene.scene_file_writer import ProgressDisplay, SceneFileWriter
 
     class FileWriter(SceneFileWriter):
         def __init__(self, *args, preset: str = "medium", **kwargs):
             self.preset = preset
+            self.frames_sent = 0
             super().__init__(*args, **kwargs)
+
+        # The file name is used whole (manimgl's `with_suffix` would cut `M3.from-beat-12`).
+        def init_movie_file_path(self) -> Path:
+            return Path(self.get_output_file_rootname()).parent / (
+                self.get_output_file_name() + self.movie_file_extension
+            )
+
+        def init_image_file_path(self) -> Path:
+            return Path(self.get_output_file_rootname()).parent / (
+                self.get_output_file_name() + ".png"
+            )
 
         def filters(self) -> str:
             """The frames come bottom row first; colour is adjusted only when asked."""
@@ -207,9 +314,12 @@ def _encoder_preset() -> None:
             return f"vflip,eq=saturation={self.saturation}:gamma={self.gamma}"
 
         def open_movie_pipe(self, file_path: str) -> None:
-            stem, ext = os.path.splitext(file_path)
+            stem, ext = os.path.splitext(os.path.basename(file_path))
             self.final_file_path = file_path
-            self.temp_file_path = f"{stem}_temp{ext}"
+            fd, self.temp_file_path = tempfile.mkstemp(
+                dir=os.path.dirname(file_path) or ".", prefix=f".{stem}.", suffix=ext
+            )
+            os.close(fd)
             width, height = self.scene.camera.get_pixel_shape()
             command = [
                 self.ffmpeg_bin,
@@ -238,8 +348,6 @@ def _encoder_preset() -> None:
                 )
                 self.set_progress_display_description()
 
-        # Frames go to ffmpeg from a second thread, so that the next frame is drawn while
-        # the encoder takes in the last one.
         def send_frames(self) -> None:
             stdin = self.writing_process.stdin
             while (frame := self.frames.get()) is not None:
@@ -251,8 +359,9 @@ def _encoder_preset() -> None:
 
         def send(self, frame: bytes) -> None:
             if self.sender_error is not None:
-                raise self.sender_error
+                self.encoder_failed()
             self.frames.put(frame)
+            self.frames_sent += 1
             if self.progress_display is not None:
                 self.progress_display.update()
 
@@ -260,23 +369,64 @@ def _encoder_preset() -> None:
             if self.write_to_movie:
                 self.send(camera.get_raw_fbo_data())
 
+        def encoder_failed(self):
+            code = self.writing_process.wait()
+            raise RuntimeError(f"ffmpeg stopped (exit {code}) writing {self.temp_file_path}")
+
         def abort(self) -> None:
             """Stop the encoder and the sending thread; what was written is left to delete."""
-            self.writing_process.kill()
-            self.writing_process.wait()
-            while not self.frames.empty():
-                self.frames.get_nowait()
-            self.frames.put(None)
-            self.sender.join()
+            if self.writing_process is None:
+                return
+            if self.writing_process.poll() is None:
+                self.writing_process.kill()
+                self.writing_process.wait()
+            if self.sender.is_alive():
+                while not self.frames.empty():
+                    self.frames.get_nowait()
+                self.frames.put(None)
+                self.sender.join()
+            if self.progress_display is not None:
+                self.progress_display.close()
 
         def close_movie_pipe(self) -> None:
+            """Finish the movie in its temporary file, which stays there."""
+            if self.ended_with_interrupt:
+                self.abort()
+                return
             self.frames.put(None)
             self.sender.join()
-            if self.sender_error is not None:
-                raise self.sender_error
-            super().close_movie_pipe()
+            self.writing_process.stdin.close()
+            if self.sender_error is not None or self.writing_process.wait() != 0:
+                self.encoder_failed()
+            if self.progress_display is not None:
+                self.progress_display.close()
+            self.movie_file_path = self.temp_file_path
 
-    scene.SceneFileWriter = FileWriter
+        def finish(self) -> None:
+            if self.ended_with_interrupt:
+                self.abort()  # and no still either
+                return
+            super().finish()
+
+        def save_final_image(self, image) -> None:
+            path = self.get_image_file_path()
+            stem, ext = os.path.splitext(os.path.basename(path))
+            fd, temporary = tempfile.mkstemp(
+                dir=os.path.dirname(path) or ".", prefix=f".{stem}.", suffix=ext
+            )
+            os.close(fd)
+            try:
+                image.save(temporary)
+                with_usual_mode(temporary)
+                os.replace(temporary, path)
+            finally:
+                if os.path.exists(temporary):
+                    os.remove(temporary)
+
+        def print_file_ready_message(self, file_path: str) -> None:
+            pass  # the `manim` command prints the paths it wrote, once they are in place
+
+    return FileWriter
 
 
 def _reuse_unchanged_prefix() -> None:
@@ -398,21 +548,21 @@ def _read_frames_directly() -> None:
 
 
 def _parse_each_svg_once() -> None:
-    """Formulas and text keep their parsed outlines on disk, beside the TeX cache.
+    """Formulas and text keep their parsed outlines in the project's cache.
 
     manimgl turns each SVG (from LaTeX or Pango) into submobjects anew in every process and
     keeps them only in memory: half a second for the objective's formula on this machine,
-    which every start pays again. The same submobjects are stored in manimgl's own disk
-    cache, under a key that names all they are made from (manimgl's version, its in-memory
-    key, and for Tex and Text the labelled source that numbers their parts), and read back
-    in milliseconds.
+    which every start pays again. The same submobjects are stored (pickled) in the project's
+    cache, which unpickles only what this user wrote into a folder only they can write, under
+    a key that names all they are made from (manimgl's version, its in-memory key, and for
+    Tex and Text the labelled source that numbers their parts), and read back in
+    milliseconds.
     """
     import manimlib
     from manimlib.mobject.svg.string_mobject import StringMobject
     from manimlib.mobject.svg.svg_mobject import SVG_HASH_TO_MOB_MAP, SVGMobject
-    from manimlib.utils import cache  # manimgl's disk cache, where the SVGs of TeX are kept
+    from manimlib.mobject.types.vectorized_mobject import VMobject
     from manimlib.utils.iterables import hash_obj
-    from manimlib.utils.simple_functions import hash_string
 
     init = SVGMobject.init_svg_mobject
 
@@ -424,14 +574,12 @@ def _parse_each_svg_once() -> None:
                 if isinstance(self, StringMobject) and not self.use_labelled_svg
                 else None
             )
-            on_disk = "svg-mobjects-" + hash_string(
-                repr((manimlib.__version__, self.hash_seed, labelled))
-            )
-            stored = cache._cache.get(on_disk)
+            key = repr((manimlib.__version__, self.hash_seed, labelled))
+            stored = _unpickled(SVG_CACHE, key, VMobject)
             if stored is None:
                 init(self)  # parses, and keeps the result in memory
                 try:
-                    cache._cache.set(on_disk, SVG_HASH_TO_MOB_MAP[in_memory])
+                    SVG_CACHE.set(key, pickle.dumps(SVG_HASH_TO_MOB_MAP[in_memory]))
                 except (pickle.PicklingError, TypeError, AttributeError):
                     pass  # a subclass holding what cannot be stored: parsed again next time
                 return
@@ -440,6 +588,24 @@ def _parse_each_svg_once() -> None:
 
     init_svg_mobject.__wrapped__ = init
     SVGMobject.init_svg_mobject = init_svg_mobject
+
+
+SVG_CACHE = Cache("svg")
+
+
+def _unpickled(store: Cache, key: str, kind: type):
+    """A list of `kind` from the cache, or None (missing, or refused and dropped)."""
+    data = store.get(key)
+    if data is None:
+        return None
+    try:
+        value = pickle.loads(data)
+    except Exception:  # noqa: BLE001  (whatever a stale pickle raises, it is made again)
+        value = None
+    if isinstance(value, list) and all(isinstance(v, kind) for v in value):
+        return value
+    store.refuse(key, "it cannot be read back")
+    return None
 
 
 def _read_tex_templates_with_libyaml() -> None:

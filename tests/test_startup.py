@@ -6,13 +6,13 @@ import subprocess
 import sys
 import textwrap
 
-import diskcache
 import numpy as np
 import pytest
 from manimlib import Tex, Text
 from manimlib.mobject.svg.svg_mobject import SVG_HASH_TO_MOB_MAP, SVGMobject
-from manimlib.utils import cache
 
+from gdkit import headless
+from gdkit.cache import Cache
 from gdkit.deferred import Later, StandIn, deferred
 
 
@@ -105,12 +105,11 @@ def test_a_deferred_module_runs_once_when_first_used(tmp_path, monkeypatch):
 
 @pytest.fixture
 def empty_disk_cache(tmp_path, monkeypatch):
-    store = diskcache.Cache(str(tmp_path / "cache"))
-    monkeypatch.setattr(cache, "_cache", store)
+    """The parsed-SVG cache, empty, in a folder of its own: yields the entry names."""
+    monkeypatch.setattr(headless, "SVG_CACHE", Cache("svg", tmp_path))
     SVG_HASH_TO_MOB_MAP.clear()
-    yield store
+    yield lambda: [p.name for p in tmp_path.iterdir()]
     SVG_HASH_TO_MOB_MAP.clear()
-    store.close()
 
 
 def same_mobjects(a, b) -> bool:
@@ -133,7 +132,7 @@ def same_mobjects(a, b) -> bool:
 )
 def test_parsed_svg_read_back_from_disk_is_the_same(empty_disk_cache, monkeypatch, make):
     parsed = make()
-    assert any(key.startswith("svg-mobjects-") for key in empty_disk_cache)
+    assert any(name.startswith("svg-") for name in empty_disk_cache())
     SVG_HASH_TO_MOB_MAP.clear()
 
     def must_not_parse(self, svg_string):
@@ -149,7 +148,7 @@ def test_parts_of_a_formula_read_back_from_disk_select_the_same_glyphs(empty_dis
     whole = Tex(r"\nabla g = (a, b)")  # the same formula numbered as one part: stored apart
     SVG_HASH_TO_MOB_MAP.clear()
     read = Tex(r"\nabla g = (a, b)", isolate=["a", "b"])
-    stored = [key for key in empty_disk_cache if key.startswith("svg-mobjects-")]
+    stored = [name for name in empty_disk_cache() if name.startswith("svg-")]
     assert len(stored) == 2 and set(whole.labels) == {0}
     for part in ("a", "b"):
         assert len(read[part]) == 1
