@@ -7,17 +7,18 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from gdkit import outputs
 from gdkit.text import LANGUAGES, default_language
 
 RESOLUTIONS = {"l": (854, 480), "m": (1280, 720), "hd": (1920, 1080), "uhd": (3840, 2160)}
@@ -34,18 +35,20 @@ class RenderError(Exception):
     """The render itself failed: reported as one line, exit code 1."""
 
 
-class _Parser(argparse.ArgumentParser):
+class Parser(argparse.ArgumentParser):
     def error(self, message):
         raise UsageError(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(
+    p = Parser(
         prog="manim",
         description="Render scenes of an S-file to video, headless (no window, no GPU needed).",
     )
     p.add_argument("file", help="scene file, e.g. S3.py")
-    p.add_argument("scenes", nargs="*", metavar="SCENE", help="scene classes (default: all)")
+    p.add_argument(
+        "scenes", nargs="*", default=[], metavar="SCENE", help="scene classes (default: all)"
+    )
     q = p.add_mutually_exclusive_group()
     q.add_argument(
         "-l",
@@ -73,8 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--uhd", dest="quality", action="store_const", const="uhd", help="3840x2160 (also -qk)"
     )
-    q.add_argument("-r", "--resolution", type=_resolution, metavar="WxH")
-    p.add_argument("--fps", type=_positive_int, default=30, metavar="N", help="frame rate (30)")
+    q.add_argument("-r", "--resolution", type=parse_resolution, metavar="WxH")
+    p.add_argument("--fps", type=positive_int, default=30, metavar="N", help="frame rate (30)")
     p.add_argument(
         "-s",
         "--still",
@@ -82,14 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the last frame (of --beat N, if given) as PNG, not a video",
     )
     p.add_argument(
-        "--lang", choices=LANGUAGES, default=default_language(), help="on-screen language (zh)"
+        "--lang", choices=LANGUAGES, help="on-screen language (zh, or GD_LANG where set)"
     )
     p.add_argument(
         "--beat",
         type=_beat,
         metavar="N",
-        help="start the video at beat N (or SHOT.N, e.g. M3.9); earlier beats are "
-        "fast-forwarded without rendering",
+        help="start the video at beat N (or SHOT.N, e.g. M3.9), written as "
+        "SHOT.from-beat-N.mp4; earlier beats are fast-forwarded without rendering",
     )
     p.add_argument(
         "--media",
@@ -106,14 +109,14 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _resolution(value: str) -> tuple[int, int]:
+def parse_resolution(value: str) -> tuple[int, int]:
     m = re.fullmatch(r"(\d+)[xX](\d+)", value)
     if not m or int(m[1]) < 16 or int(m[2]) < 16 or int(m[1]) % 2 or int(m[2]) % 2:
         raise argparse.ArgumentTypeError(f"{value!r} is not WxH with even sizes >= 16")
     return int(m[1]), int(m[2])
 
 
-def _positive_int(value: str) -> int:
+def positive_int(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 240:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number from 1 to 240")
     return int(value)
@@ -155,13 +158,17 @@ def parse_args(argv: list[str]) -> Options:
     file = Path(args.file)
     resolution = args.resolution or RESOLUTIONS[args.quality or "hd"]
     media = args.media or file.resolve().parent / "media"
+    try:
+        lang = args.lang or default_language()
+    except ValueError as error:
+        raise UsageError(str(error)) from None
     return Options(
         file,
         args.scenes,
         resolution,
         args.fps,
         args.still,
-        args.lang,
+        lang,
         args.beat,
         media,
         args.quiet,
@@ -178,21 +185,24 @@ def resolution_from_argv(argv: list[str]) -> tuple[int, int] | None:
 
 
 # What the render needs from the system, and the Debian package that brings it.
+PROGRAMS = {
+    "latex": "texlive-latex-base",
+    "dvisvgm": "dvisvgm",
+    "kpsewhich": "texlive-binaries",
+    "fc-list": "fontconfig",
+}
+
+
 def check_system(needs_movie: bool) -> None:
-    if needs_movie and not shutil.which("ffmpeg"):
-        raise RenderError("ffmpeg not found: install the Debian package ffmpeg")
-    for program, package in (("latex", "texlive-latex-base"), ("dvisvgm", "dvisvgm")):
+    needed = {"ffmpeg": "ffmpeg"} if needs_movie else {}
+    for program, package in {**needed, **PROGRAMS}.items():
         if not shutil.which(program):
             raise RenderError(f"{program} not found: install the Debian package {package}")
     found = subprocess.run(["kpsewhich", "standalone.cls"], capture_output=True, text=True)
     if not found.stdout.strip():
         raise RenderError("LaTeX class standalone.cls not found: install texlive-latex-extra")
-    fonts = (
-        subprocess.run(["fc-list", f":family={FONT}", "family"], capture_output=True, text=True)
-        if shutil.which("fc-list")
-        else None
-    )
-    if fonts is None or not fonts.stdout.strip():
+    fonts = subprocess.run(["fc-list", f":family={FONT}", "family"], capture_output=True, text=True)
+    if not fonts.stdout.strip():
         raise RenderError(f"font {FONT!r} not found: install the Debian package fonts-noto-cjk")
 
 
@@ -269,12 +279,32 @@ def encoder_preset(resolution: tuple[int, int]) -> str:
     return "veryfast" if is_preview(resolution) else "medium"
 
 
+def output_stem(name: str, opts: Options, start_beat: int) -> str:
+    """`M3`, or for part of a shot `M3.from-beat-12` (a video) or `M3.beat-9` (a still):
+    a part is never taken for the whole."""
+    if opts.still:
+        return f"{name}.beat-{start_beat}" if opts.start_beat else name
+    return f"{name}.from-beat-{start_beat}" if start_beat > 1 else name
+
+
+def writable_folder(folder: Path) -> Path:
+    """`folder`, made if need be, once a file could be written in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise RenderError(f"cannot write to {folder}: {error.strerror}") from None
+    return folder
+
+
 def render(opts: Options, scene_class, start_beat: int) -> list[Path]:
     """Render one scene; returns the paths written. Nothing is left under a final name
-    unless it is complete."""
+    unless it is complete, and a video is moved into place together with its sidecar."""
     name = scene_class.__name__
     still = opts.still
-    out_dir = opts.image_dir() if still else opts.video_dir()
+    stem = output_stem(name, opts, start_beat)
+    out_dir = writable_folder(opts.image_dir() if still else opts.video_dir())
     scene_class = type(
         name,
         (scene_class,),
@@ -292,17 +322,17 @@ def render(opts: Options, scene_class, start_beat: int) -> list[Path]:
                 write_to_movie=not still,
                 save_last_frame=still,
                 output_directory=str(out_dir),
-                file_name=name,
+                file_name=stem,
                 quiet=opts.quiet,
                 preset=encoder_preset(opts.resolution),
             ),
             skip_animations=still or start_beat > 1,
         )
     except Exception as error:
-        raise RenderError(
-            f"cannot open an OpenGL context through EGL ({error}): install "
-            "libegl1 libegl-mesa0 libgl1-mesa-dri"
-        ) from error
+        raise RenderError(gl_problem(opts.resolution, error)) from error
+    too_large = frame_too_large(scene.camera.ctx, opts.resolution)
+    if too_large:
+        raise RenderError(too_large)
     writer = scene.file_writer
     try:
         scene.run()
@@ -316,32 +346,61 @@ def render(opts: Options, scene_class, start_beat: int) -> list[Path]:
         raise KeyboardInterrupt
     if still:
         return [Path(writer.get_image_file_path())]
-    movie = Path(writer.get_movie_file_path())
-    sidecar = movie.with_suffix(".beats.json")
-    tmp = sidecar.with_suffix(".tmp")
-    tmp.write_text(
-        json.dumps(
-            {
-                "shot": scene.shot.name,
-                "lang": opts.lang,
-                "fps": opts.fps,
-                "resolution": list(opts.resolution),
-                "duration": round(float(scene.time - scene.skip_time), 4),
-                "beats": scene.beat_timeline(),
-            },
-            ensure_ascii=False,
-            indent=1,
+    movie = Path(writer.final_file_path)
+    sidecar = {
+        "shot": scene.shot.name,
+        "lang": opts.lang,
+        "fps": opts.fps,
+        "resolution": list(opts.resolution),
+        "duration": round(writer.frames_sent / opts.fps, 4),
+        "frames": writer.frames_sent,
+        "first_beat": start_beat,
+        "beats": scene.beat_timeline(),
+        "inputs": outputs.inputs_digest(opts.file, opts.resolution, opts.fps, opts.lang),
+    }
+    try:
+        outputs.publish(Path(writer.temp_file_path), movie, sidecar)
+    finally:
+        Path(writer.temp_file_path).unlink(missing_ok=True)
+    return [movie, outputs.sidecar_path(movie)]
+
+
+def gl_problem(resolution: tuple[int, int], error: Exception) -> str:
+    """What stopped manimgl from setting up its OpenGL frame, in words."""
+    import moderngl
+
+    try:
+        ctx = moderngl.create_standalone_context()
+    except Exception as no_context:
+        return (
+            f"cannot open an OpenGL context through EGL ({no_context}): install "
+            "libegl1 libegl-mesa0 libgl1-mesa-dri"
         )
-        + "\n",
-        encoding="utf-8",
+    try:
+        return frame_too_large(ctx, resolution) or f"cannot set up the OpenGL frame: {error}"
+    finally:
+        ctx.release()
+
+
+def frame_too_large(ctx, resolution: tuple[int, int]) -> str | None:
+    """Why this OpenGL renderer cannot draw frames of `resolution` (manimgl fills shapes in a
+    canvas twice the frame's size), or None."""
+    info = ctx.info
+    largest = min(
+        info["GL_MAX_TEXTURE_SIZE"] // 2,
+        info["GL_MAX_RENDERBUFFER_SIZE"],
+        *info["GL_MAX_VIEWPORT_DIMS"],
     )
-    tmp.replace(sidecar)
-    return [movie, sidecar]
+    if max(resolution) <= largest:
+        return None
+    return (
+        f"resolution {resolution[0]}x{resolution[1]} is larger than this OpenGL renderer "
+        f"({info['GL_RENDERER']}) can draw: at most {largest}x{largest}"
+    )
 
 
 def _discard_partial_movie(writer) -> None:
-    if getattr(writer, "writing_process", None) is not None:
-        writer.abort()  # the project's writer (`render` passes it a preset): encoder stopped
+    writer.abort()
     temp = getattr(writer, "temp_file_path", None)
     if temp and os.path.exists(temp):
         os.remove(temp)
@@ -359,22 +418,47 @@ def _where(error: BaseException, scene_file: Path) -> str:
     return f"{where}{type(error).__name__}{': ' + message if message else ''}"
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt  # so that a terminated render cleans up as an interrupted one
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM: the exit code says which (128 + the signal's number)."""
+
+    signal = signal.SIGINT
+
+
+def raise_interrupt(signum, frame):
+    Interrupted.signal = signum
+    for each in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(each, signal.SIG_IGN)  # cleaning up is not interrupted again
+    raise Interrupted
+
+
+def stop_with_parent() -> None:
+    """When the film build started this render, the render stops if the build dies, even
+    by SIGKILL (Linux); `GD_PARENT_PID` names the build."""
+    parent = os.environ.get("GD_PARENT_PID")
+    if not parent or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() != int(parent):
+        os.kill(os.getpid(), signal.SIGTERM)  # the build died before this line
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    signal.signal(signal.SIGTERM, _interrupt)
+    for each in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(each, raise_interrupt)
     opts = None
     try:
+        stop_with_parent()
         opts = parse_args(argv)
         check_system(needs_movie=not opts.still)
-        from gdkit import text
-        from gdkit.headless import prepare
+        from gdkit import headless, text
 
         text.set_language(opts.lang)
-        prepare(opts.resolution)
+        headless.messages = not opts.quiet
+        headless.prepare(opts.resolution)
         import logging
 
         logging.getLogger("manimgl").setLevel(logging.WARNING)
@@ -391,8 +475,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"manim: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("manim: interrupted; no partial file kept", file=sys.stderr)
-        return 130
+        signum = Interrupted.signal
+        print(
+            f"manim: interrupted ({signal.Signals(signum).name}); no partial file kept",
+            file=sys.stderr,
+        )
+        return 128 + signum
     for path in written:
         print(path)
     return 0

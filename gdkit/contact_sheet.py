@@ -6,15 +6,22 @@ thumbnails, grouped by shot. Scenes run fast-forwarded: no video frames, one sti
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
 from gdkit import storyboard, text
-from gdkit.cli import load_scene_file, scene_classes
+from gdkit.cli import (
+    Parser,
+    RenderError,
+    UsageError,
+    load_scene_file,
+    scene_classes,
+    writable_folder,
+)
 from gdkit.headless import ROOT, prepare
+from gdkit.outputs import temporary_beside, with_usual_mode
 
 THUMB = (480, 270)
 CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
@@ -87,15 +94,27 @@ def contact_sheet(lang: str, columns: int = 4, thumb=THUMB) -> Image.Image:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m gdkit.contact_sheet")
+    parser = Parser(prog="python -m gdkit.contact_sheet")
     parser.add_argument("--lang", choices=text.LANGUAGES, default="zh")
     parser.add_argument("--out", type=Path)
-    args = parser.parse_args(argv)
-    out = args.out or ROOT / "media" / f"storyboard.{args.lang}.png"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp.png")
-    contact_sheet(args.lang).save(tmp)
-    tmp.replace(out)
+    try:
+        args = parser.parse_args(argv)
+        out = (args.out or ROOT / "media" / f"storyboard.{args.lang}.png").resolve()
+        writable_folder(out.parent)
+        sheet = contact_sheet(args.lang)
+        temporary = temporary_beside(out, ".png")
+        try:
+            sheet.save(temporary)
+            with_usual_mode(temporary)
+            temporary.replace(out)
+        finally:
+            temporary.unlink(missing_ok=True)
+    except UsageError as error:
+        print(f"contact_sheet: error: {error}", file=sys.stderr)
+        return 2
+    except RenderError as error:
+        print(f"contact_sheet: error: {error}", file=sys.stderr)
+        return 1
     print(out)
     return 0
 

@@ -126,10 +126,12 @@ class Beats:
             )
 
     def tear_down(self):
-        # Checked before the movie is moved under its final name.
-        self.check_beats()
-        for hook in self.beat_hooks:
-            hook(self, None)
+        # Checked before the movie is moved under its final name; an interrupted render
+        # (manimgl's `run` catches Ctrl-C and tears down) has no beats to check.
+        if not self.file_writer.ended_with_interrupt:
+            self.check_beats()
+            for hook in self.beat_hooks:
+                hook(self, None)
         super().tear_down()
 
     def beat_timeline(self) -> list[dict]:

@@ -49,11 +49,16 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 def default_language() -> str:
-    lang = os.environ.get("GD_LANG", "zh")
-    return lang if lang in LANGUAGES else "zh"
+    """The language named by `GD_LANG` (zh when unset)."""
+    lang = os.environ.get("GD_LANG") or "zh"
+    if lang not in LANGUAGES:
+        raise ValueError(
+            f"GD_LANG={lang!r} is not a language of the video: use one of " + ", ".join(LANGUAGES)
+        )
+    return lang
 
 
-_language = default_language()
+_language: str | None = None  # set by the `manim` command; else GD_LANG, read when first needed
 
 
 def set_language(lang: str) -> None:
@@ -64,7 +69,7 @@ def set_language(lang: str) -> None:
 
 
 def language() -> str:
-    return _language
+    return _language or default_language()
 
 
 def text(key: str, lang: str | None = None) -> str:
@@ -73,4 +78,4 @@ def text(key: str, lang: str | None = None) -> str:
         entry = TEXT[key]
     except KeyError:
         raise KeyError(f"no on-screen text named {key!r}") from None
-    return entry[lang or _language]
+    return entry[lang or language()]

@@ -1,39 +1,254 @@
 """`make video`: all ten shots, rendered as needed, joined into one film with chapters and
 beat subtitles.
 
-A shot is rendered again only when its S-file, the helper package, the storyboard data, the
-config or the flags changed since its video was made; shots render in parallel.
+The build goes in four steps: **plan** (check each shot's video against its sidecar: the
+whole shot, made from today's inputs, the very video the sidecar describes), **render**
+what failed the check (several shots at once, each a `manim` command), **check** again,
+and **join** the shots with their chapters and subtitles. One build of a film runs at a
+time; another waits for it. Ctrl-C or SIGTERM stops the renders it started; the shots that
+were finished are kept, and the next build goes on from there.
 """
 
 from __future__ import annotations
 
-import argparse
-import hashlib
+import concurrent.futures as futures
+import fcntl
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
-from gdkit import storyboard
-from gdkit.cli import shot_command
-from gdkit.headless import ROOT
+from gdkit import outputs, storyboard
+from gdkit.cli import (
+    RESOLUTIONS,
+    Interrupted,
+    Parser,
+    RenderError,
+    UsageError,
+    parse_resolution,
+    positive_int,
+    raise_interrupt,
+    shot_command,
+    writable_folder,
+)
+from gdkit.outputs import ROOT
 from gdkit.text import LANGUAGES
 
-QUALITIES = {"preview": ("-l", 480), "final": ("--hd", 1080), "4k": ("--uhd", 2160)}
-SHARED_INPUTS = ["custom_config.yml", "assets/storyboard.json", "pyproject.toml"]
+QUALITIES = {"preview": RESOLUTIONS["l"], "final": RESOLUTIONS["hd"], "4k": RESOLUTIONS["uhd"]}
 
 
-def inputs_digest(shot: storyboard.Shot, flags: list[str]) -> str:
-    """What a shot's video depends on: its S-file, the helpers, the data and the flags."""
-    digest = hashlib.sha256(" ".join(flags).encode())
-    paths = [ROOT / shot.file, *sorted((ROOT / "gdkit").glob("*.py"))]
-    paths += [ROOT / p for p in SHARED_INPUTS]
-    for path in paths:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+class BuildError(Exception):
+    """The film could not be built: reported as one line, exit code 1."""
+
+
+@dataclass(frozen=True)
+class Film:
+    lang: str
+    resolution: tuple[int, int]
+    fps: int
+    media: Path
+
+    @property
+    def name(self) -> str:
+        return f"gradient_descent.{self.lang}.{self.resolution[1]}p{self.fps}"
+
+    @property
+    def path(self) -> Path:
+        return self.media / f"{self.name}.mp4"
+
+    @property
+    def shot_dir(self) -> Path:
+        return self.media / "videos" / self.lang / f"{self.resolution[1]}p{self.fps}"
+
+    @property
+    def shots(self) -> list[storyboard.Shot]:
+        return list(storyboard.shots().values())
+
+    def video(self, shot: storyboard.Shot) -> Path:
+        return self.shot_dir / f"{shot.name}.mp4"
+
+    def log(self, shot: storyboard.Shot) -> Path:
+        return self.shot_dir / f".{shot.name}.log"
+
+    def command(self, shot: storyboard.Shot) -> list[str]:
+        size = f"{self.resolution[0]}x{self.resolution[1]}"
+        flags = ["-r", size, "--fps", str(self.fps), "--lang", self.lang]
+        return shot_command(shot, flags, self.media)
+
+    def problem(self, shot: storyboard.Shot) -> str | None:
+        """Why the shot's video cannot go into the film as it is, or None."""
+        inputs = outputs.inputs_digest(ROOT / shot.file, self.resolution, self.fps, self.lang)
+        return outputs.check_shot(
+            self.video(shot), shot, self.lang, self.resolution, self.fps, inputs
+        )
+
+
+def build(film: Film, jobs: int) -> Path:
+    writable_folder(film.shot_dir)
+    with one_build_at_a_time(film):
+        stale = plan(film)
+        render(film, stale, jobs)
+        return join(film)
+
+
+@contextmanager
+def one_build_at_a_time(film: Film):
+    """Hold the film's build lock; a second build says so in one line and waits."""
+    with open(film.media / f".{film.name}.lock", "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "?"
+            say(f"another build of {film.name} is running (pid {holder}); waiting for it")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.truncate(0)
+        lock.write(str(os.getpid()))
+        lock.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def plan(film: Film) -> dict[str, str]:
+    """The shots to render, each with the reason."""
+    stale = {shot.name: why for shot in film.shots if (why := film.problem(shot))}
+    for name, why in stale.items():
+        if why != "not rendered yet":
+            say(f"{name} is rendered again: {why}")
+    return stale
+
+
+def render(film: Film, stale: dict[str, str], jobs: int) -> None:
+    """Render the stale shots, `jobs` at a time; stop them all on Ctrl-C or SIGTERM."""
+    if not stale:
+        return
+    shots = [shot for shot in film.shots if shot.name in stale]
+    running: dict[str, subprocess.Popen] = {}
+    guard = threading.Lock()
+    stopping = threading.Event()
+    environment = {**os.environ, "GD_PARENT_PID": str(os.getpid())}
+
+    def render_one(shot: storyboard.Shot) -> int | None:
+        with guard:
+            if stopping.is_set():
+                return None
+            with open(film.log(shot), "w") as log:
+                process = subprocess.Popen(
+                    film.command(shot), cwd=ROOT, stdout=log, stderr=log, env=environment
+                )
+            running[shot.name] = process
+        code = process.wait()
+        with guard:
+            del running[shot.name]
+        return code
+
+    started, failed = time.monotonic(), []
+    pool = futures.ThreadPoolExecutor(max_workers=jobs)
+    try:
+        pending = {pool.submit(render_one, shot): shot for shot in shots}
+        while pending:
+            done, _ = futures.wait(pending, timeout=1, return_when=futures.FIRST_COMPLETED)
+            for future in done:
+                shot = pending.pop(future)
+                if future.result() != 0:
+                    failed.append(shot)
+            progress(
+                f"rendering {', '.join(running) or '-'} ({len(shots) - len(pending)} of "
+                f"{len(shots)} done, {time.monotonic() - started:.0f} s)"
+            )
+    except KeyboardInterrupt:
+        with guard:
+            stopping.set()
+            stopped = dict(running)
+        for process in stopped.values():
+            process.terminate()  # each render discards its unfinished video
+        for process in stopped.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        pool.shutdown(cancel_futures=True)
+        progress(None)
+        what = f"stopped rendering {', '.join(stopped)}" if stopped else "nothing was rendering"
+        raise Interrupted(f"{what}; the finished shots are kept") from None
+    pool.shutdown()
+    progress(None)
+    if failed:
+        shot = failed[0]
+        lines = film.log(shot).read_text(errors="replace").strip().splitlines() or ["?"]
+        raise BuildError(
+            f"{shot.name} failed: {lines[-1].removeprefix('manim: error: ')} "
+            f"(log: {film.log(shot)})" + (f"; {len(failed) - 1} more failed" if failed[1:] else "")
+        )
+
+
+def join(film: Film) -> Path:
+    """Join the checked shots into the film, with chapters and subtitles (unless the film
+    already holds exactly these shots)."""
+    with ExitStack() as stack:
+        for shot in film.shots:  # no render moves a shot into place while it is joined
+            stack.enter_context(outputs.locked(film.video(shot), shared=True))
+        for shot in film.shots:
+            why = film.problem(shot)
+            if why:
+                raise BuildError(f"{shot.name} cannot go into the film: {why}")
+        parts = [
+            json.loads(outputs.sidecar_path(film.video(s)).read_text(encoding="utf-8"))
+            for s in film.shots
+        ]
+        if up_to_date(film, parts):
+            say(f"{film.path} is up to date")
+            return film.path
+        timeline = film_timeline(film, parts)
+        publish_film(film, timeline, parts)
+    for path in (film.path, film.path.with_suffix(".srt"), outputs.sidecar_path(film.path)):
+        print(path)
+    return film.path
+
+
+def up_to_date(film: Film, parts: list[dict]) -> bool:
+    sidecar = outputs.sidecar_path(film.path)
+    try:
+        made = json.loads(sidecar.read_text(encoding="utf-8"))
+        return (
+            made["parts"] == [p["video"] for p in parts]
+            and film.path.with_suffix(".srt").exists()
+            and made["video"] == outputs.file_digest(film.path)
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def film_timeline(film: Film, parts: list[dict]) -> dict:
+    """Where each shot and beat starts in the film."""
+    shots, t = [], 0.0
+    for shot, part in zip(film.shots, parts, strict=True):
+        shots.append(
+            {
+                "shot": shot.name,
+                "title": shot.title(film.lang),
+                "start": round(t, 4),
+                "duration": part["duration"],
+                "beats": [
+                    {
+                        "beat": b["beat"],
+                        "start": round(t + b["start"], 4),
+                        "caption": b[film.lang],
+                    }
+                    for b in part["beats"]
+                ],
+            }
+        )
+        t += part["duration"]
+    return {"lang": film.lang, "fps": film.fps, "duration": round(t, 4), "shots": shots}
 
 
 def srt_time(t: float) -> str:
@@ -41,158 +256,139 @@ def srt_time(t: float) -> str:
     return f"{ms // 3600000:02}:{ms // 60000 % 60:02}:{ms // 1000 % 60:02},{ms % 1000:03}"
 
 
-def build(lang: str, quality: str, fps: int, jobs: int) -> Path:
-    flag, height = QUALITIES[quality]
-    flags = [flag, "--fps", str(fps), "--lang", lang]
-    media = ROOT / "media"
-    out_dir = media / "videos" / lang / f"{height}p{fps}"
-    shots = list(storyboard.shots().values())
-    out_dir.mkdir(parents=True, exist_ok=True)
-
-    # Render what is missing or stale, several at a time
-    todo = []
-    for shot in shots:
-        stamp = out_dir / f"{shot.name}.inputs"
-        digest = inputs_digest(shot, flags)
-        video = out_dir / f"{shot.name}.mp4"
-        fresh = video.exists() and stamp.exists() and stamp.read_text() == digest
-        if not fresh:
-            todo.append((shot, digest))
-    running, done, failed = {}, 0, []
-    started = time.time()
-    while todo or running:
-        while todo and len(running) < jobs:
-            shot, digest = todo.pop(0)
-            command = shot_command(shot, flags, media)
-            log = open(out_dir.parent / f".{shot.name}.{height}p{fps}.log", "w")  # noqa: SIM115
-            running[shot.name] = (
-                subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=log),
-                shot,
-                digest,
-                log,
+def subtitles(timeline: dict) -> str:
+    """One subtitle per beat, as SubRip."""
+    cues = []
+    for shot in timeline["shots"]:
+        end_of_shot = shot["start"] + shot["duration"]
+        ends = [b["start"] for b in shot["beats"][1:]] + [end_of_shot]
+        for beat, end in zip(shot["beats"], ends, strict=True):
+            cues.append(
+                f"{len(cues) + 1}\n{srt_time(beat['start'])} --> {srt_time(end)}\n"
+                f"{shot['shot']}.{beat['beat']} · {beat['caption']}\n"
             )
-        for name, (process, _shot, digest, log) in list(running.items()):
-            if process.poll() is None:
-                continue
-            log.close()
-            del running[name]
-            done += 1
-            if process.returncode == 0:
-                (out_dir / f"{name}.inputs").write_text(digest)
-            else:
-                failed.append(f"{name}: " + Path(log.name).read_text().strip().splitlines()[-1])
-        status = (
-            f"\rrendering {', '.join(running) or '-'}  ({done} done, {len(todo)} waiting, "
-            f"{time.time() - started:.0f} s)"
-        )
-        print(status.ljust(80), end="", file=sys.stderr, flush=True)
-        time.sleep(0.5)
-    print(file=sys.stderr)
-    if failed:
-        raise SystemExit("video: " + "; ".join(failed))
+    return "\n".join(cues)
 
-    # Join them, with one chapter per shot and a subtitle per beat (unless that is done)
-    name = f"gradient_descent.{lang}.{height}p{fps}"
-    final = media / f"{name}.mp4"
-    parts_changed = max((out_dir / f"{s.name}.mp4").stat().st_mtime for s in shots)
-    if final.exists() and final.stat().st_mtime > parts_changed:
-        print(f"{final} is up to date", file=sys.stderr)
-        return final
-    parts = [json.loads((out_dir / f"{s.name}.beats.json").read_text()) for s in shots]
-    timeline, chapters, subtitles, t = [], [";FFMETADATA1"], [], 0.0
-    for shot, part in zip(shots, parts, strict=True):
-        timeline.append(
-            {
-                "shot": shot.name,
-                "title": shot.title(lang),
-                "start": round(t, 4),
-                "beats": [
-                    {"beat": b["beat"], "start": round(t + b["start"], 4), "caption": b[lang]}
-                    for b in part["beats"]
-                ],
-            }
-        )
-        chapters += [
+
+def chapters(timeline: dict) -> str:
+    """One chapter per shot, as ffmpeg metadata."""
+    lines = [";FFMETADATA1"]
+    for shot in timeline["shots"]:
+        lines += [
             "[CHAPTER]",
             "TIMEBASE=1/1000",
-            f"START={round(t * 1000)}",
-            f"END={round((t + part['duration']) * 1000)}",
-            f"title={shot.name} {shot.title(lang)}",
+            f"START={round(shot['start'] * 1000)}",
+            f"END={round((shot['start'] + shot['duration']) * 1000)}",
+            f"title={shot['shot']} {shot['title']}",
         ]
-        ends = [b["start"] for b in part["beats"][1:]] + [part["duration"]]
-        for b, end in zip(part["beats"], ends, strict=True):
-            subtitles += [
-                str(len(subtitles) // 4 + 1),
-                f"{srt_time(t + b['start'])} --> {srt_time(t + end)}",
-                f"{shot.name}.{b['beat']} · {b[lang]}",
-                "",
-            ]
-        t += part["duration"]
-    srt = final.with_suffix(".srt")
-    srt.write_text("\n".join(subtitles), encoding="utf-8")
-    meta = media / f".{name}.chapters.txt"
-    meta.write_text("\n".join(chapters) + "\n", encoding="utf-8")
-    concat = media / f".{name}.concat.txt"
-    concat.write_text("".join(f"file '{out_dir / s.name}.mp4'\n" for s in shots))
-    tmp = media / f".{name}.tmp.mp4"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-loglevel",
-            "error",
-            "-y",
-            "-f",
-            "concat",
-            "-safe",
-            "0",
-            "-i",
-            str(concat),
-            "-i",
-            str(meta),
-            "-i",
-            str(srt),
-            "-map",
-            "0:v",
-            "-map",
-            "2:s",
-            "-map_metadata",
-            "1",
-            "-map_chapters",
-            "1",
-            "-c:v",
-            "copy",
-            "-c:s",
-            "mov_text",
-            "-metadata:s:s:0",
-            f"language={'chi' if lang == 'zh' else 'eng'}",
-            str(tmp),
-        ],
-        check=True,
-    )
-    tmp.replace(final)
-    beats = final.with_suffix(".beats.json")
-    beats.write_text(
-        json.dumps(
-            {"lang": lang, "fps": fps, "duration": round(t, 4), "shots": timeline},
-            ensure_ascii=False,
-            indent=1,
+    return "\n".join(lines) + "\n"
+
+
+def publish_film(film: Film, timeline: dict, parts: list[dict]) -> None:
+    """Join the shots (no re-encoding) with chapters and subtitles; the film, its .srt and
+    its sidecar are moved into place together."""
+    final, srt, sidecar = film.path, film.path.with_suffix(".srt"), outputs.sidecar_path(film.path)
+    temporary = {path: outputs.temporary_beside(path, path.suffix) for path in (final, srt)}
+    metadata = outputs.temporary_beside(final, ".txt")
+    concat = outputs.temporary_beside(final, ".txt")
+    try:
+        temporary[srt].write_text(subtitles(timeline), encoding="utf-8")
+        metadata.write_text(chapters(timeline), encoding="utf-8")
+        concat.write_text("".join(f"file '{film.video(s)}'\n" for s in film.shots))
+        subprocess.run(
+            [
+                "ffmpeg", "-loglevel", "error", "-y",
+                "-f", "concat", "-safe", "0", "-i", str(concat),
+                "-i", str(metadata),
+                "-i", str(temporary[srt]),
+                "-map", "0:v", "-map", "2:s",
+                "-map_metadata", "1", "-map_chapters", "1",
+                "-c:v", "copy", "-c:s", "mov_text",
+                "-metadata:s:s:0", f"language={'chi' if film.lang == 'zh' else 'eng'}",
+                "-f", "mp4", str(temporary[final]),
+            ],
+            check=True,
+        )  # fmt: skip
+        made = {
+            **timeline,
+            "parts": [p["video"] for p in parts],
+            "video": outputs.file_digest(temporary[final]),
+        }
+        sidecar_temporary = outputs.temporary_beside(sidecar, ".json")
+        temporary[sidecar] = sidecar_temporary
+        sidecar_temporary.write_text(
+            json.dumps(made, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
-        + "\n",
-        encoding="utf-8",
+        for path in temporary.values():
+            outputs.with_usual_mode(path)
+        with outputs.signals_held():
+            sidecar.unlink(missing_ok=True)
+            for path, made_at in temporary.items():
+                os.replace(made_at, path)
+    except subprocess.CalledProcessError as error:
+        raise BuildError(f"ffmpeg could not join the shots (exit {error.returncode})") from None
+    finally:
+        for path in (*temporary.values(), metadata, concat):
+            path.unlink(missing_ok=True)
+
+
+_status_shown = False
+
+
+def progress(line: str | None) -> None:
+    """A status line that redraws itself on a terminal (None ends it)."""
+    global _status_shown
+    if not sys.stderr.isatty():
+        return
+    if line is None:
+        if _status_shown:
+            print(file=sys.stderr)
+        _status_shown = False
+        return
+    print(f"\r{line}".ljust(80), end="", file=sys.stderr, flush=True)
+    _status_shown = True
+
+
+def say(line: str) -> None:
+    progress(None)
+    print(f"video: {line}", file=sys.stderr)
+
+
+def parse_args(argv) -> tuple[Film, int]:
+    parser = Parser(prog="python -m gdkit.video", description="Render and join the film.")
+    parser.add_argument("--lang", choices=LANGUAGES, default="zh")
+    parser.add_argument("--quality", choices=QUALITIES, default="final")
+    parser.add_argument(
+        "-r", "--resolution", type=parse_resolution, metavar="WxH", help="instead of --quality"
     )
-    for path in (final, srt, beats):
-        print(path)
-    return final
+    parser.add_argument("--fps", type=positive_int, default=30, metavar="N")
+    parser.add_argument(
+        "--jobs", type=positive_int, default=os.cpu_count() or 1, metavar="N",
+        help="shots rendered at once (default: one per core)",
+    )  # fmt: skip
+    parser.add_argument("--media", type=Path, default=ROOT / "media", metavar="DIR")
+    args = parser.parse_args(argv)
+    resolution = args.resolution or QUALITIES[args.quality]
+    return Film(args.lang, resolution, args.fps, args.media.resolve()), args.jobs
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m gdkit.video")
-    parser.add_argument("--lang", choices=LANGUAGES, default="zh")
-    parser.add_argument("--quality", choices=QUALITIES, default="final")
-    parser.add_argument("--fps", type=int, default=30)
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    args = parser.parse_args(argv)
-    build(args.lang, args.quality, args.fps, max(1, args.jobs))
+    for each in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(each, raise_interrupt)
+    try:
+        film, jobs = parse_args(argv)
+        build(film, jobs)
+    except UsageError as error:
+        print(f"video: error: {error}", file=sys.stderr)
+        return 2
+    except (BuildError, RenderError) as error:
+        progress(None)
+        print(f"video: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as error:
+        progress(None)
+        print(f"video: interrupted{': ' + str(error) if str(error) else ''}", file=sys.stderr)
+        return 128 + Interrupted.signal
     return 0
 
 

@@ -1,55 +1,24 @@
 """The `manim` command: real headless renders, and one clear line for bad input."""
 
+import hashlib
 import json
 import os
+import shutil
+import signal
 import subprocess
-import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-MANIM = str(Path(sys.executable).parent / "manim")
-
-SCENES = """
-from gdkit.manim_imports import *
-
-
-class M1(BeatScene):
-    def construct(self):
-        self.beat(1)
-        square = Square(color=YELLOW, fill_opacity=1).shift(3 * LEFT)
-        self.play(FadeIn(square), run_time=1)
-        self.beat(2)
-        self.play(square.animate.shift(6 * RIGHT), run_time=1)
-
-
-class M6(BeatScene):
-    broken_at_beat = None
-    skips_a_beat = False
-
-    def construct(self):
-        self.beat(1)
-        self.play(FadeIn(Circle()), run_time=1)
-        if self.broken_at_beat == 2:
-            raise ZeroDivisionError("on purpose")
-        if not self.skips_a_beat:
-            self.beat(2)
-        self.wait(0.5)
-"""
+from gdkit.outputs import ROOT
+from tests.helpers import MANIM, manim, one_line_error, unprivileged, write_scene_file
 
 
 @pytest.fixture()
 def scene_file(tmp_path):
-    path = tmp_path / "Sx.py"
-    path.write_text(SCENES)
-    return path
-
-
-def manim(*args, cwd=None, env=None):
-    return subprocess.run(
-        [MANIM, *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
-    )
+    return write_scene_file(tmp_path)
 
 
 def frame_at(video: Path, t: float, size=(160, 90)) -> np.ndarray:
@@ -76,15 +45,6 @@ def frame_at(video: Path, t: float, size=(160, 90)) -> np.ndarray:
         check=True,
     ).stdout
     return np.frombuffer(raw, np.uint8).reshape(size[1], size[0], 3)
-
-
-def one_line_error(result, *words):
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    for word in words:
-        assert word in lines[0]
 
 
 def test_renders_headless_with_a_beats_sidecar(scene_file, tmp_path):
@@ -126,12 +86,48 @@ def test_renders_headless_with_a_beats_sidecar(scene_file, tmp_path):
     assert (stream["width"], stream["height"], int(stream["nb_read_frames"])) == (320, 180, 20)
 
 
-def test_beat_starts_the_video_late(scene_file, tmp_path):
-    result = manim(scene_file, "M1", "-r", "320x180", "--fps", "10", "-q", "--beat", "M1.2")
-    assert result.returncode == 0, result.stderr
-    beats = json.loads((tmp_path / "media/videos/zh/180p10/M1.beats.json").read_text())
-    assert beats["duration"] == pytest.approx(1.0)
+def sidecar_of(video: Path) -> dict:
+    """The sidecar of `video`, once checked to describe this very video."""
+    sidecar = json.loads(video.with_suffix(".beats.json").read_text())
+    assert sidecar["video"] == hashlib.sha256(video.read_bytes()).hexdigest()
+    assert count_frames(video) == sidecar["frames"]
+    assert sidecar["duration"] == pytest.approx(sidecar["frames"] / sidecar["fps"])
+    return sidecar
+
+
+def count_frames(video: Path) -> int:
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+         "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", str(video)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(probe.stdout)
+
+
+def final_names(folder: Path) -> list[str]:
+    """What is in `folder` but lock files: no temporary file is left behind."""
+    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(".lock"))
+
+
+def test_a_beat_preview_is_named_as_a_part_never_as_the_shot(scene_file, tmp_path):
+    flags = ["-r", "320x180", "--fps", "10", "-q"]
+    whole = manim(scene_file, "M1", *flags)
+    part = manim(scene_file, "M1", *flags, "--beat", "M1.2")
+    assert whole.returncode == part.returncode == 0, whole.stderr + part.stderr
+    out = tmp_path / "media/videos/zh/180p10"
+    assert part.stdout.split() == [
+        str(out / "M1.from-beat-2.mp4"),
+        str(out / "M1.from-beat-2.beats.json"),
+    ]
+    shot, beats = sidecar_of(out / "M1.mp4"), sidecar_of(out / "M1.from-beat-2.mp4")
+    assert [(b["beat"], b["start"]) for b in shot["beats"]] == [(1, 0), (2, 1.0)]
+    assert (shot["first_beat"], shot["frames"], shot["duration"]) == (1, 20, 2.0)
     assert [(b["beat"], b["start"]) for b in beats["beats"]] == [(2, 0)]
+    assert (beats["first_beat"], beats["frames"], beats["duration"]) == (2, 10, 1.0)
+    assert shot["inputs"] == beats["inputs"]
+    assert final_names(out) == [
+        "M1.beats.json", "M1.from-beat-2.beats.json", "M1.from-beat-2.mp4", "M1.mp4",
+    ]  # fmt: skip
 
 
 def test_still_writes_a_png(scene_file, tmp_path):
@@ -140,6 +136,66 @@ def test_still_writes_a_png(scene_file, tmp_path):
     png = tmp_path / "media/images/en/180p30/M1.png"
     assert result.stdout.split() == [str(png)]
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    result = manim(scene_file, "M1", "-s", "-r", "320x180", "--lang", "en", "--beat", "1")
+    assert result.stdout.split() == [str(png.with_name("M1.beat-1.png"))]
+    assert final_names(png.parent) == ["M1.beat-1.png", "M1.png"]
+
+
+def test_two_renders_of_one_shot_at_once_never_mix(scene_file, tmp_path):
+    """Two whole renders and a preview of beat 2 of one shot, all at once: each pair under
+    its final names belongs together."""
+    write_variant(scene_file, run_time=3)
+    command = [MANIM, scene_file, "M6", "-r", "320x180", "--fps", "10", "-q"]
+    runs = [
+        subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for c in (command, [*command, "--beat", "2"], command)
+    ]
+    for run in runs:
+        _, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err
+    out = tmp_path / "media/videos/zh/180p10"
+    assert final_names(out) == [
+        "M6.beats.json", "M6.from-beat-2.beats.json", "M6.from-beat-2.mp4", "M6.mp4",
+    ]  # fmt: skip
+    assert [b["beat"] for b in sidecar_of(out / "M6.mp4")["beats"]] == [1, 2]
+    assert sidecar_of(out / "M6.mp4")["frames"] == 45
+    assert [b["beat"] for b in sidecar_of(out / "M6.from-beat-2.mp4")["beats"]] == [2]
+    assert sidecar_of(out / "M6.from-beat-2.mp4")["frames"] == 35
+
+
+@pytest.mark.parametrize(
+    "shot, sig",
+    [("M6", signal.SIGINT), ("M3", signal.SIGTERM)],
+    ids=["Ctrl-C", "SIGTERM to M3"],
+)
+def test_an_interrupted_render_says_so_and_keeps_the_last_video(scene_file, tmp_path, shot, sig):
+    write_variant(scene_file, run_time=600)
+    file = scene_file if shot == "M6" else ROOT / "S3.py"
+    out = tmp_path / "media/videos/zh/144p5"
+    out.mkdir(parents=True)
+    (out / f"{shot}.mp4").write_bytes(b"the last video")
+    (out / f"{shot}.beats.json").write_text("{}")
+    render = subprocess.Popen(
+        [MANIM, file, shot, "-r", "256x144", "--fps", "5", "-q", "--media", tmp_path / "media"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not list(out.glob(f".{shot}.*.mp4")) and render.poll() is None:
+        assert time.monotonic() < deadline, "the render never started its video"
+        time.sleep(0.1)
+    time.sleep(1.0)  # well into the frames
+    render.send_signal(sig)
+    _, err = render.communicate(timeout=60)
+    assert render.returncode == 128 + sig
+    one_line_error(
+        subprocess.CompletedProcess(render.args, render.returncode, "", err), "interrupted"
+    )
+    assert "BeatError" not in err
+    assert (out / f"{shot}.mp4").read_bytes() == b"the last video"
+    assert (out / f"{shot}.beats.json").read_text() == "{}"
+    assert final_names(out) == [f"{shot}.beats.json", f"{shot}.mp4"]
 
 
 def test_unknown_file():
@@ -164,20 +220,76 @@ def test_bad_flag_values(scene_file, flag, value):
     assert result.returncode == 2
 
 
-def test_missing_ffmpeg_names_the_package(scene_file, tmp_path):
+@pytest.mark.parametrize(
+    "missing, package",
+    [("ffmpeg", "ffmpeg"), ("kpsewhich", "texlive-binaries"), ("fc-list", "fontconfig")],
+)
+def test_a_missing_program_names_its_package(scene_file, tmp_path, missing, package):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    for tool in ("latex", "dvisvgm", "kpsewhich", "fc-list"):
+    for tool in {"ffmpeg", "latex", "dvisvgm", "kpsewhich", "fc-list"} - {missing}:
         target = subprocess.run(["which", tool], capture_output=True, text=True).stdout.strip()
         (bin_dir / tool).symlink_to(target)
     env = dict(os.environ, PATH=str(bin_dir))
-    one_line_error(manim(scene_file, "M1", env=env), "ffmpeg")
+    one_line_error(manim(scene_file, "M1", env=env), missing, package)
     assert not (tmp_path / "media").exists()
 
 
+def test_a_frame_too_large_for_the_renderer_says_so(scene_file):
+    result = manim(scene_file, "M1", "-r", "20000x20000", "-q")
+    one_line_error(result, "20000x20000", "larger than", "at most")
+    assert "EGL" not in result.stderr
+
+
+@pytest.mark.parametrize("where", ["media", "media/videos/zh/180p10", "media/images/zh/180p10"])
+def test_an_unwritable_output_folder_is_named(scene_file, tmp_path, where):
+    folder = tmp_path / where
+    folder.mkdir(parents=True)
+    folder.chmod(0o555)
+    still = ["-s"] if "images" in where else []
+    result = subprocess.run(
+        unprivileged([MANIM, scene_file, "M1", "-r", "320x180", "--fps", "10", "-q", *still]),
+        capture_output=True,
+        text=True,
+    )
+    one_line_error(result, "cannot write to", str(tmp_path / "media"), "Permission denied")
+    assert "EGL" not in result.stderr
+    folder.chmod(0o755)
+    assert not [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".py"]
+
+
+def test_a_language_not_of_the_video_is_refused(scene_file, tmp_path):
+    result = manim(scene_file, "M1", "-s", env={**os.environ, "GD_LANG": "fr"})
+    one_line_error(result, "GD_LANG", "'fr'", "zh", "en")
+    assert result.returncode == 2
+    result = manim(scene_file, "M1", "-s", "-r", "320x180", env={**os.environ, "GD_LANG": "en"})
+    assert result.stdout.split() == [str(tmp_path / "media/images/en/180p30/M1.png")]
+
+
+def test_no_arguments_asks_for_the_file_only():
+    result = manim()
+    one_line_error(result, "required: file")
+    assert "SCENE" not in result.stderr and result.returncode == 2
+
+
+def test_quiet_prints_the_paths_only(scene_file, tmp_path):
+    """With a cold cache, LaTeX runs: its "Writing …" lines never reach stdout, and -q hides
+    them."""
+    scene_file.write_text(
+        scene_file.read_text().replace("Square(color=YELLOW", "Tex('x^2', color=YELLOW")
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    args = [scene_file, "M1", "-s", "-r", "320x180"]
+    quiet = manim(*args, "-q", env=env)
+    png = str(tmp_path / "media/images/zh/180p30/M1.png")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, png + "\n", "")
+    shutil.rmtree(tmp_path / "cache")
+    loud = manim(*args, env=env)
+    assert loud.stdout == png + "\n" and "Writing" in loud.stderr
+
+
 def write_variant(scene_file, **attributes):
-    body = "".join(f"\n    {k} = {v!r}" for k, v in attributes.items())
-    scene_file.write_text(scene_file.read_text() + f"\n\nclass M6(M6):{body}\n")
+    write_scene_file(scene_file.parent, **attributes)
 
 
 def test_a_failing_scene_leaves_no_video(scene_file, tmp_path):

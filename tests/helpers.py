@@ -1,0 +1,72 @@
+"""What the command-line tests share: running `manim` for real, a tiny scene file, checks of
+one-line errors, and running a command as a user whom file modes bind (also as root)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+MANIM = str(Path(sys.executable).parent / "manim")
+
+# Two small shots with the storyboard's names, quick to render at a small size.
+SCENES = """
+from gdkit.manim_imports import *
+
+
+class M1(BeatScene):
+    def construct(self):
+        self.beat(1)
+        square = Square(color=YELLOW, fill_opacity=1).shift(3 * LEFT)
+        self.play(FadeIn(square), run_time=1)
+        self.beat(2)
+        self.play(square.animate.shift(6 * RIGHT), run_time=1)
+
+
+class M6(BeatScene):
+    broken_at_beat = None
+    skips_a_beat = False
+    run_time = 1
+
+    def construct(self):
+        self.beat(1)
+        self.play(FadeIn(Circle()), run_time=1)
+        if self.broken_at_beat == 2:
+            raise ZeroDivisionError("on purpose")
+        if not self.skips_a_beat:
+            self.beat(2)
+        self.play(Rotate(Square(), PI), run_time=self.run_time)
+        self.wait(0.5)
+"""
+
+
+def write_scene_file(folder: Path, **m6_attributes) -> Path:
+    """Sx.py in `folder`; attributes given override M6's."""
+    path = folder / "Sx.py"
+    body = "".join(f"\n    {k} = {v!r}" for k, v in m6_attributes.items())
+    path.write_text(SCENES + (f"\n\nclass M6(M6):{body}\n" if body else ""))
+    return path
+
+
+def manim(*args, cwd=None, env=None, timeout=300):
+    return subprocess.run(
+        [MANIM, *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env, timeout=timeout
+    )
+
+
+def one_line_error(result, *words):
+    assert result.returncode != 0, result.stdout
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def unprivileged(command: list[str]) -> list[str]:
+    """`command`, run so that file modes bind it: as root, without the capabilities that
+    override them (setpriv, from util-linux)."""
+    if os.geteuid() != 0:
+        return command
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", *command]
