@@ -14,7 +14,7 @@ DEBIAN_PACKAGES := ffmpeg libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libglx-mes
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra dvisvgm \
 	fonts-noto-cjk fontconfig pkg-config libpango1.0-dev gcc make
 
-.PHONY: all setup system-packages video storyboard test lint golden bench clean
+.PHONY: all setup system-packages video storyboard test lint golden bench derived clean
 
 all: video
 
@@ -45,6 +45,10 @@ golden: setup
 
 bench: setup
 	$(BIN)/python -m gdkit.bench
+
+# After editing an objective's definition: sympy's numpy code, into gdkit/derived.py.
+derived: setup
+	$(BIN)/python -m gdkit.objectives
 
 clean:
 	rm -rf media bench/out tests/output

@@ -294,7 +294,7 @@ def publish_film(film: Film, timeline: dict, parts: list[dict]) -> None:
     try:
         temporary[srt].write_text(subtitles(timeline), encoding="utf-8")
         metadata.write_text(chapters(timeline), encoding="utf-8")
-        concat.write_text("".join(f"file '{film.video(s)}'\n" for s in film.shots))
+        concat.write_text("".join(f"file {concat_quoted(film.video(s))}\n" for s in film.shots))
         subprocess.run(
             [
                 "ffmpeg", "-loglevel", "error", "-y",
@@ -330,6 +330,11 @@ def publish_film(film: Film, timeline: dict, parts: list[dict]) -> None:
     finally:
         for path in (*temporary.values(), metadata, concat):
             path.unlink(missing_ok=True)
+
+
+def concat_quoted(path: Path) -> str:
+    """A path as ffmpeg's concat list reads it, whatever quotes it holds."""
+    return "'" + str(path).replace("'", "'\\''") + "'"
 
 
 _status_shown = False

@@ -1,0 +1,244 @@
+"""The film build, for real (all ten shots, at a small size): it never joins a preview of some
+beats, a stale shot or a video that is not its sidecar's; Ctrl-C and SIGTERM stop its renders
+and the next build goes on; two builds at once both end with the whole film."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from gdkit import storyboard
+from gdkit.outputs import ROOT
+from tests.helpers import MANIM, one_line_error, unprivileged
+
+SIZE, FPS = ("128x72", "2")
+SHOTS = list(storyboard.shots())
+BEATS = sum(len(s.beats) for s in storyboard.shots().values())
+
+
+def build_command(media: Path, *extra) -> list[str]:
+    return [sys.executable, "-m", "gdkit.video", "-r", SIZE, "--fps", FPS, "--media", str(media),
+            *extra]  # fmt: skip
+
+
+def build(media: Path, cwd=ROOT):
+    return subprocess.run(build_command(media), cwd=cwd, capture_output=True, text=True,
+                          timeout=600)  # fmt: skip
+
+
+def shot_dir(media: Path) -> Path:
+    return media / "videos" / "zh" / "72p2"
+
+
+def film(media: Path) -> Path:
+    return media / "gradient_descent.zh.72p2.mp4"
+
+
+def whole_film(media: Path) -> dict:
+    """The film's timeline, once checked: every shot whole, one subtitle per beat."""
+    timeline = json.loads(film(media).with_suffix(".beats.json").read_text())
+    assert [s["shot"] for s in timeline["shots"]] == SHOTS
+    for shot in timeline["shots"]:
+        part = json.loads((shot_dir(media) / f"{shot['shot']}.beats.json").read_text())
+        assert part["first_beat"] == 1 and shot["duration"] == part["duration"]
+        assert [b["beat"] for b in shot["beats"]] == [
+            b.number for b in storyboard.shot(shot["shot"]).beats
+        ]
+    cues = film(media).with_suffix(".srt").read_text().strip().split("\n\n")
+    assert len(cues) == BEATS
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-show_chapters",
+         "-of", "json", str(film(media))],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    made = json.loads(probe.stdout)
+    assert float(made["format"]["duration"]) == pytest.approx(timeline["duration"], abs=0.6)
+    assert len(made["chapters"]) == len(SHOTS)
+    return timeline
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    media = tmp_path_factory.mktemp("built") / "media"
+    result = build(media)
+    assert result.returncode == 0, result.stderr
+    whole_film(media)
+    return media
+
+
+@pytest.fixture
+def media(built, tmp_path) -> Path:
+    """A copy of the built film and its shots, to change."""
+    copy = tmp_path / "media"
+    shutil.copytree(built, copy)
+    return copy
+
+
+def test_a_beat_preview_never_goes_into_the_film(media):
+    before = whole_film(media)
+    preview = subprocess.run(
+        [MANIM, "S3.py", "M3", "-r", SIZE, "--fps", FPS, "--beat", "12", "-q", "--media", media],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert preview.returncode == 0, preview.stderr
+    again = build(media)
+    assert again.returncode == 0 and "up to date" in again.stderr, again.stderr
+    assert whole_film(media) == before
+
+    # A part under the shot's name (as an older build could leave it) is rendered again.
+    shots = shot_dir(media)
+    for suffix in (".mp4", ".beats.json"):
+        shutil.copy(shots / f"M3.from-beat-12{suffix}", shots / f"M3{suffix}")
+    again = build(media)
+    assert again.returncode == 0, again.stderr
+    assert "M3 is rendered again: it holds beats 12..13, not 1..13" in again.stderr
+    assert whole_film(media) == before
+
+
+@pytest.mark.parametrize(
+    "spoil, why",
+    [
+        (lambda d: shutil.copy(d / "M1.beats.json", d / "M5.beats.json"), "another render"),
+        (lambda d: (d / "M5.beats.json").unlink(), "no sidecar"),
+        (lambda d: (d / "M5.beats.json").write_text("{"), "cannot be read"),
+        (lambda d: (d / "M5.mp4").write_bytes((d / "M5.mp4").read_bytes()[:-999]), "not the one"),
+        (lambda d: shutil.copy(d / "M6.mp4", d / "M5.mp4"), "not the one"),
+    ],
+    ids=["sidecar of another shot", "no sidecar", "broken sidecar", "cut video", "other video"],
+)
+def test_a_shot_that_fails_its_check_is_rendered_again(media, spoil, why):
+    before = whole_film(media)
+    spoil(shot_dir(media))
+    again = build(media)
+    assert again.returncode == 0, again.stderr
+    assert "M5 is rendered again: " in again.stderr and why in again.stderr
+    assert whole_film(media) == before
+
+
+def renders_of(media: Path) -> list[int]:
+    """Processes still at work on this media folder (renders, encoders)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and str(media) in (proc / "cmdline").read_text():
+                found.append(int(proc.name))
+        except OSError:
+            pass
+    return found
+
+
+def wait_for_a_render(media: Path, build_process) -> None:
+    deadline = time.monotonic() + 180
+    while not list(shot_dir(media).glob(".M*.*.mp4")):
+        assert build_process.poll() is None, build_process.communicate()
+        assert time.monotonic() < deadline, "no render started"
+        time.sleep(0.1)
+    time.sleep(0.5)
+
+
+@pytest.mark.parametrize(
+    "how", ["SIGTERM to the build", "Ctrl-C at the terminal", "SIGKILL to the build"]
+)
+def test_an_interrupted_build_stops_its_renders_and_the_next_one_finishes(media, how):
+    before = whole_film(media)
+    for name in ("M3", "M7", "M10"):
+        (shot_dir(media) / f"{name}.mp4").unlink()
+    process = subprocess.Popen(
+        build_command(media), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    wait_for_a_render(media, process)
+    rendering = {p.name.split(".")[1] for p in shot_dir(media).glob(".M*.*.mp4")}
+    if how == "SIGTERM to the build":
+        process.send_signal(signal.SIGTERM)
+    elif how == "SIGKILL to the build":
+        process.send_signal(signal.SIGKILL)  # no clean-up of its own: its renders stop anyway
+    else:
+        os.killpg(process.pid, signal.SIGINT)  # as a terminal does: the build and its renders
+    out, err = process.communicate(timeout=60)
+    if how == "SIGKILL to the build":
+        assert process.returncode == -signal.SIGKILL
+    else:
+        assert process.returncode == 128 + (signal.SIGTERM if "TERM" in how else signal.SIGINT)
+        one_line_error(subprocess.CompletedProcess([], process.returncode, out, err), "interrupted")
+        stopped = err.split("stopped rendering ")[1].split(";")[0].split(", ")
+        assert stopped and set(stopped) <= {"M3", "M7", "M10"}, err
+        assert not [s for s in stopped if (shot_dir(media) / f"{s}.mp4").exists()]  # unfinished
+    deadline = time.monotonic() + 10
+    while renders_of(media) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert renders_of(media) == []
+    assert not [s for s in rendering if (shot_dir(media) / f"{s}.mp4").exists()]
+    assert not [p for p in shot_dir(media).iterdir() if p.name.startswith(".M") and
+                p.name.endswith(".mp4")]  # fmt: skip
+    again = build(media)
+    assert again.returncode == 0, again.stderr
+    assert whole_film(media) == before
+
+
+def test_two_builds_at_once_both_end_with_the_whole_film(media):
+    before = whole_film(media)
+    for name in ("M2", "M9"):
+        (shot_dir(media) / f"{name}.mp4").unlink()
+    builds = [
+        subprocess.Popen(build_command(media), cwd=ROOT, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]  # fmt: skip
+    results = [b.communicate(timeout=600) for b in builds]
+    assert [b.returncode for b in builds] == [0, 0], results
+    errors = "".join(err for _, err in results)
+    assert errors.count("another build of gradient_descent.zh.72p2 is running") == 1
+    assert "up to date" in errors
+    assert whole_film(media) == before
+
+
+def read_only_checkout(tmp_path: Path) -> Path:
+    copy = tmp_path / "checkout"
+    copy.mkdir()
+    for name in ("gdkit", "assets", "S1.py", "S2.py", "S3.py", "S4.py", "S5.py",
+                 "custom_config.yml", "pyproject.toml"):  # fmt: skip
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, copy / name)
+    for path in [copy, *copy.rglob("*")]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    return copy
+
+
+@pytest.mark.parametrize("tool", ["gdkit.video", "gdkit.contact_sheet"])
+def test_a_read_only_checkout_says_where_it_cannot_write(tmp_path, tool):
+    checkout = read_only_checkout(tmp_path)
+    result = subprocess.run(
+        unprivileged([sys.executable, "-m", tool]),
+        cwd=checkout, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    one_line_error(result, "cannot write to", str(checkout / "media"), "Permission denied")
+    assert result.returncode == 1
+    for path in [checkout, *checkout.rglob("*")]:
+        path.chmod(0o755)
+
+
+@pytest.mark.parametrize(
+    "args, word",
+    [(["--fps", "0"], "--fps"), (["--jobs", "0"], "--jobs"), (["--lang", "fr"], "--lang"),
+     (["-r", "100x"], "--resolution"), (["--quality", "8k"], "--quality")],
+)  # fmt: skip
+def test_bad_build_options_get_one_line_and_leave_nothing(tmp_path, args, word):
+    result = subprocess.run(
+        [sys.executable, "-m", "gdkit.video", "--media", str(tmp_path / "media"), *args],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    one_line_error(result, word)
+    assert result.returncode == 2
+    assert not (tmp_path / "media").exists()
