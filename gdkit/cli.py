@@ -305,6 +305,7 @@ def render(opts: Options, scene_class, start_beat: int) -> list[Path]:
     still = opts.still
     stem = output_stem(name, opts, start_beat)
     out_dir = writable_folder(opts.image_dir() if still else opts.video_dir())
+    outputs.remove_orphans(out_dir)  # what renders killed on the way left behind
     scene_class = type(
         name,
         (scene_class,),
@@ -361,7 +362,7 @@ def render(opts: Options, scene_class, start_beat: int) -> list[Path]:
     try:
         outputs.publish(Path(writer.temp_file_path), movie, sidecar)
     finally:
-        Path(writer.temp_file_path).unlink(missing_ok=True)
+        writer.temporary.close()
     return [movie, outputs.sidecar_path(movie)]
 
 
@@ -401,9 +402,8 @@ def frame_too_large(ctx, resolution: tuple[int, int]) -> str | None:
 
 def _discard_partial_movie(writer) -> None:
     writer.abort()
-    temp = getattr(writer, "temp_file_path", None)
-    if temp and os.path.exists(temp):
-        os.remove(temp)
+    if getattr(writer, "temporary", None) is not None:
+        writer.temporary.close()
 
 
 def _where(error: BaseException, scene_file: Path) -> str:

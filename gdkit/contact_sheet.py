@@ -21,7 +21,7 @@ from gdkit.cli import (
     writable_folder,
 )
 from gdkit.headless import ROOT, prepare
-from gdkit.outputs import temporary_beside, with_usual_mode
+from gdkit.outputs import Temporary, with_usual_mode
 
 THUMB = (480, 270)
 CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
@@ -102,13 +102,10 @@ def main(argv=None) -> int:
         out = (args.out or ROOT / "media" / f"storyboard.{args.lang}.png").resolve()
         writable_folder(out.parent)
         sheet = contact_sheet(args.lang)
-        temporary = temporary_beside(out, ".png")
-        try:
-            sheet.save(temporary)
-            with_usual_mode(temporary)
-            temporary.replace(out)
-        finally:
-            temporary.unlink(missing_ok=True)
+        with Temporary(out) as temporary:
+            sheet.save(temporary.path, format="PNG")
+            with_usual_mode(temporary.path)
+            temporary.path.replace(out)
     except UsageError as error:
         print(f"contact_sheet: error: {error}", file=sys.stderr)
         return 2

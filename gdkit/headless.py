@@ -12,7 +12,6 @@ import pickle
 import queue
 import subprocess
 import sys
-import tempfile
 import threading
 import types
 from contextlib import contextmanager
@@ -22,7 +21,7 @@ import numpy as np
 
 from gdkit.cache import Cache
 from gdkit.deferred import deferred
-from gdkit.outputs import with_usual_mode
+from gdkit.outputs import Temporary, with_usual_mode
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = ROOT / "custom_config.yml"
@@ -314,12 +313,9 @@ def file_writer_class():
             return f"vflip,eq=saturation={self.saturation}:gamma={self.gamma}"
 
         def open_movie_pipe(self, file_path: str) -> None:
-            stem, ext = os.path.splitext(os.path.basename(file_path))
             self.final_file_path = file_path
-            fd, self.temp_file_path = tempfile.mkstemp(
-                dir=os.path.dirname(file_path) or ".", prefix=f".{stem}.", suffix=ext
-            )
-            os.close(fd)
+            self.temporary = Temporary(Path(file_path))
+            self.temp_file_path = str(self.temporary.path)
             width, height = self.scene.camera.get_pixel_shape()
             command = [
                 self.ffmpeg_bin,
@@ -335,6 +331,7 @@ def file_writer_class():
                 "-vcodec", self.video_codec,
                 "-preset", self.preset,
                 "-pix_fmt", self.pixel_format,
+                "-f", self.movie_file_extension.lstrip("."),
                 self.temp_file_path,
             ]  # fmt: skip
             self.writing_process = subprocess.Popen(command, stdin=subprocess.PIPE)
@@ -409,19 +406,11 @@ def file_writer_class():
             super().finish()
 
         def save_final_image(self, image) -> None:
-            path = self.get_image_file_path()
-            stem, ext = os.path.splitext(os.path.basename(path))
-            fd, temporary = tempfile.mkstemp(
-                dir=os.path.dirname(path) or ".", prefix=f".{stem}.", suffix=ext
-            )
-            os.close(fd)
-            try:
-                image.save(temporary)
-                with_usual_mode(temporary)
-                os.replace(temporary, path)
-            finally:
-                if os.path.exists(temporary):
-                    os.remove(temporary)
+            path = Path(self.get_image_file_path())
+            with Temporary(path) as temporary:
+                image.save(temporary.path, format="PNG")
+                with_usual_mode(temporary.path)
+                os.replace(temporary.path, path)
 
         def print_file_ready_message(self, file_path: str) -> None:
             pass  # the `manim` command prints the paths it wrote, once they are in place

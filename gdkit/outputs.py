@@ -75,30 +75,61 @@ def signals_held():
         signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
-def temporary_beside(path: Path, suffix: str = "") -> Path:
-    """A new empty file of this process in `path`'s folder, hidden, for `path`'s content."""
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=suffix)
-    os.close(fd)
-    return Path(name)
+class Temporary:
+    """A new hidden file beside `path` (`.M3.mp4.k2x9w1.part`) for what will become `path`.
+
+    It stays locked while this process holds it, so that `remove_orphans` can tell the file
+    of a render that was killed from one still being written."""
+
+    def __init__(self, path: Path):
+        self.fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        self.path = Path(name)
+
+    def close(self) -> None:
+        """Let go of it; it is deleted unless it was moved into place."""
+        if self.fd is not None:
+            self.path.unlink(missing_ok=True)
+            os.close(self.fd)
+            self.fd = None
+
+    def __enter__(self) -> Temporary:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def remove_orphans(folder: Path) -> None:
+    """Delete the temporary files in `folder` that no living process holds."""
+    for path in folder.glob(".*.part"):
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass  # held: still being written
+        finally:
+            os.close(fd)
 
 
 def publish(video_temporary: Path, video: Path, sidecar: dict) -> None:
     """Move a finished video and its sidecar under their final names, together."""
     sidecar = {**sidecar, "video": file_digest(video_temporary)}
-    sidecar_temporary = temporary_beside(video, ".json")
-    try:
-        sidecar_temporary.write_text(
+    with Temporary(sidecar_path(video)) as sidecar_temporary:
+        sidecar_temporary.path.write_text(
             json.dumps(sidecar, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
         with_usual_mode(video_temporary)
-        with_usual_mode(sidecar_temporary)
+        with_usual_mode(sidecar_temporary.path)
         with locked(video), signals_held():
             # A video is never trusted without a sidecar naming it: the old sidecar goes first.
             sidecar_path(video).unlink(missing_ok=True)
             os.replace(video_temporary, video)
-            os.replace(sidecar_temporary, sidecar_path(video))
-    finally:
-        sidecar_temporary.unlink(missing_ok=True)
+            os.replace(sidecar_temporary.path, sidecar_path(video))
 
 
 def with_usual_mode(path) -> None:

@@ -119,6 +119,8 @@ def one_build_at_a_time(film: Film):
 
 def plan(film: Film) -> dict[str, str]:
     """The shots to render, each with the reason."""
+    outputs.remove_orphans(film.shot_dir)
+    outputs.remove_orphans(film.media)
     stale = {shot.name: why for shot in film.shots if (why := film.problem(shot))}
     for name, why in stale.items():
         if why != "not rendered yet":
@@ -288,48 +290,47 @@ def publish_film(film: Film, timeline: dict, parts: list[dict]) -> None:
     """Join the shots (no re-encoding) with chapters and subtitles; the film, its .srt and
     its sidecar are moved into place together."""
     final, srt, sidecar = film.path, film.path.with_suffix(".srt"), outputs.sidecar_path(film.path)
-    temporary = {path: outputs.temporary_beside(path, path.suffix) for path in (final, srt)}
-    metadata = outputs.temporary_beside(final, ".txt")
-    concat = outputs.temporary_beside(final, ".txt")
-    try:
-        temporary[srt].write_text(subtitles(timeline), encoding="utf-8")
-        metadata.write_text(chapters(timeline), encoding="utf-8")
-        concat.write_text("".join(f"file {concat_quoted(film.video(s))}\n" for s in film.shots))
-        subprocess.run(
+    with ExitStack() as temporaries:
+        made_at = {
+            path: temporaries.enter_context(outputs.Temporary(path)).path
+            for path in (final, srt, sidecar)
+        }
+        metadata = temporaries.enter_context(outputs.Temporary(final.with_suffix(".chapters")))
+        concat = temporaries.enter_context(outputs.Temporary(final.with_suffix(".concat")))
+        made_at[srt].write_text(subtitles(timeline), encoding="utf-8")
+        metadata.path.write_text(chapters(timeline), encoding="utf-8")
+        concat.path.write_text(
+            "".join(f"file {concat_quoted(film.video(s))}\n" for s in film.shots)
+        )
+        joined = subprocess.run(
             [
                 "ffmpeg", "-loglevel", "error", "-y",
-                "-f", "concat", "-safe", "0", "-i", str(concat),
-                "-i", str(metadata),
-                "-i", str(temporary[srt]),
+                "-f", "concat", "-safe", "0", "-i", str(concat.path),
+                "-i", str(metadata.path),
+                "-i", str(made_at[srt]),
                 "-map", "0:v", "-map", "2:s",
                 "-map_metadata", "1", "-map_chapters", "1",
                 "-c:v", "copy", "-c:s", "mov_text",
                 "-metadata:s:s:0", f"language={'chi' if film.lang == 'zh' else 'eng'}",
-                "-f", "mp4", str(temporary[final]),
+                "-f", "mp4", str(made_at[final]),
             ],
-            check=True,
         )  # fmt: skip
+        if joined.returncode != 0:
+            raise BuildError(f"ffmpeg could not join the shots (exit {joined.returncode})")
         made = {
             **timeline,
             "parts": [p["video"] for p in parts],
-            "video": outputs.file_digest(temporary[final]),
+            "video": outputs.file_digest(made_at[final]),
         }
-        sidecar_temporary = outputs.temporary_beside(sidecar, ".json")
-        temporary[sidecar] = sidecar_temporary
-        sidecar_temporary.write_text(
+        made_at[sidecar].write_text(
             json.dumps(made, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )
-        for path in temporary.values():
+        for path in made_at.values():
             outputs.with_usual_mode(path)
         with outputs.signals_held():
             sidecar.unlink(missing_ok=True)
-            for path, made_at in temporary.items():
-                os.replace(made_at, path)
-    except subprocess.CalledProcessError as error:
-        raise BuildError(f"ffmpeg could not join the shots (exit {error.returncode})") from None
-    finally:
-        for path in (*temporary.values(), metadata, concat):
-            path.unlink(missing_ok=True)
+            for path, temporary in made_at.items():
+                os.replace(temporary, path)
 
 
 def concat_quoted(path: Path) -> str:

@@ -54,5 +54,5 @@ def test_first_frame_probe_stops_at_the_first_frame(tmp_path):
         timeout=120,
     )
     assert probe.returncode == 0, probe.stderr
-    assert not list(tmp_path.rglob("*.mp4"))
+    assert not list(tmp_path.rglob("*.mp4")) and not list(tmp_path.rglob("*.part"))
     assert not list(tmp_path.rglob("*.beats.json"))  # it stopped before the shot's end

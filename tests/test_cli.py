@@ -182,7 +182,7 @@ def test_an_interrupted_render_says_so_and_keeps_the_last_video(scene_file, tmp_
         text=True,
     )
     deadline = time.monotonic() + 120
-    while not list(out.glob(f".{shot}.*.mp4")) and render.poll() is None:
+    while not list(out.glob(f".{shot}.mp4.*.part")) and render.poll() is None:
         assert time.monotonic() < deadline, "the render never started its video"
         time.sleep(0.1)
     time.sleep(1.0)  # well into the frames
@@ -313,3 +313,22 @@ def test_traceback_flag_shows_the_whole_traceback(scene_file):
     assert result.returncode == 1
     assert "Traceback" in result.stderr and "ZeroDivisionError" in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("manim: error: M6:")
+
+
+def test_what_a_killed_render_left_is_removed_by_the_next(scene_file, tmp_path):
+    write_variant(scene_file, run_time=600)
+    out = tmp_path / "media/videos/zh/144p5"
+    command = [MANIM, scene_file, "M6", "-r", "256x144", "--fps", "5", "-q"]
+    render = subprocess.Popen(command, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while not list(out.glob(".M6.mp4.*.part")):
+        assert time.monotonic() < deadline and render.poll() is None
+        time.sleep(0.1)
+    render.kill()
+    render.wait()
+    left = list(out.glob(".M6.mp4.*.part"))
+    assert left  # SIGKILL leaves no chance to clean up
+    write_variant(scene_file, run_time=1)
+    result = manim(*command[1:])
+    assert result.returncode == 0, result.stderr
+    assert final_names(out) == ["M6.beats.json", "M6.mp4"]
