@@ -89,10 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--beat",
-        type=_beat,
-        metavar="N",
-        help="start the video at beat N (or SHOT.N, e.g. M3.9), written as "
-        "SHOT.from-beat-N.mp4; earlier beats are fast-forwarded without rendering",
+        type=parse_beats,
+        metavar="N[..M]",
+        help="render from beat N (or SHOT.N, e.g. M3.9), as SHOT.from-beat-N.mp4, or beats "
+        "N..M only, as SHOT.beats-N-M.mp4; earlier beats are fast-forwarded, not rendered",
     )
     p.add_argument(
         "--media",
@@ -122,11 +122,22 @@ def positive_int(value: str) -> int:
     return int(value)
 
 
-def _beat(value: str) -> tuple[str | None, int]:
-    m = re.fullmatch(r"(?:(M\d+)\.)?(\d+)", value)
-    if not m or int(m[2]) < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a beat number like 9 or M3.9")
-    return m[1], int(m[2])
+@dataclass(frozen=True)
+class BeatRange:
+    """The beats asked for: `first`..`last` (None: to the end) of `shot` (None: the scene's)."""
+
+    shot: str | None
+    first: int
+    last: int | None = None
+
+
+def parse_beats(value: str) -> BeatRange:
+    m = re.fullmatch(r"(?:(M\d+)\.)?(\d+)(?:\.\.(\d+))?", value)
+    if not m or int(m[2]) < 1 or (m[3] is not None and int(m[3]) < int(m[2])):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a beat like 9 or M3.9, nor beats like 9..11 or M3.9..11"
+        )
+    return BeatRange(m[1], int(m[2]), None if m[3] is None else int(m[3]))
 
 
 @dataclass
@@ -137,7 +148,7 @@ class Options:
     fps: int
     still: bool
     lang: str
-    start_beat: tuple[str | None, int] | None
+    beats: BeatRange | None
     media: Path
     quiet: bool
     traceback: bool
@@ -241,32 +252,34 @@ def scene_classes(module) -> dict:
     return dict(sorted(found.items(), key=lambda kv: order.index(kv[1].shot_name or kv[0])))
 
 
-def choose_scenes(opts: Options, classes: dict) -> list[tuple[type, int]]:
-    """(scene class, first beat) for each scene to render."""
+def choose_scenes(opts: Options, classes: dict) -> list[tuple[type, int, int | None]]:
+    """(scene class, first beat, last beat or None for the end) for each scene to render."""
     if not classes:
         raise UsageError(f"{opts.file} defines no scenes")
-    names = opts.scenes or (
-        [opts.start_beat[0]] if opts.start_beat and opts.start_beat[0] else list(classes)
-    )
+    beats = opts.beats
+    names = opts.scenes or ([beats.shot] if beats and beats.shot else list(classes))
     unknown = [n for n in names if n not in classes]
     if unknown:
         raise UsageError(
             f"{opts.file} has no scene {unknown[0]!r}; its scenes: " + ", ".join(classes)
         )
-    if not opts.start_beat:
-        return [(classes[n], 1) for n in names]
-    shot, beat = opts.start_beat
-    if shot is None and len(names) > 1:
-        raise UsageError(f"--beat {beat} needs one scene, or a shot: --beat {names[0]}.{beat}")
-    shot = shot or names[0]
+    if not beats:
+        return [(classes[n], 1, None) for n in names]
+    asked = f"{beats.first}" + (f"..{beats.last}" if beats.last else "")
+    if beats.shot is None and len(names) > 1:
+        raise UsageError(f"--beat {asked} needs one scene, or a shot: --beat {names[0]}.{asked}")
+    shot = beats.shot or names[0]
     if shot not in names:
-        raise UsageError(f"--beat {shot}.{beat} names a shot that is not being rendered")
+        raise UsageError(f"--beat {shot}.{asked} names a shot that is not being rendered")
     from gdkit import storyboard
 
     count = len(storyboard.shot(shot).beats)
-    if beat > count:
-        raise UsageError(f"--beat {shot}.{beat}: {shot} has beats 1..{count}")
-    return [(classes[n], beat if n == shot else 1) for n in names]
+    if max(beats.first, beats.last or 0) > count:
+        raise UsageError(f"--beat {shot}.{asked}: {shot} has beats 1..{count}")
+    if opts.still and beats.last is not None:
+        raise UsageError(f"--beat {shot}.{asked}: a still shows the end of one beat")
+    last = None if beats.last == count else beats.last
+    return [(classes[n], *((beats.first, last) if n == shot else (1, None))) for n in names]
 
 
 def is_preview(resolution: tuple[int, int]) -> bool:
@@ -279,12 +292,14 @@ def encoder_preset(resolution: tuple[int, int]) -> str:
     return "veryfast" if is_preview(resolution) else "medium"
 
 
-def output_stem(name: str, opts: Options, start_beat: int) -> str:
-    """`M3`, or for part of a shot `M3.from-beat-12` (a video) or `M3.beat-9` (a still):
-    a part is never taken for the whole."""
-    if opts.still:
-        return f"{name}.beat-{start_beat}" if opts.start_beat else name
-    return f"{name}.from-beat-{start_beat}" if start_beat > 1 else name
+def output_stem(name: str, still: bool, first: int, last: int | None) -> str:
+    """`M3`, or for part of a shot `M3.from-beat-12`, `M3.beats-2-5` (videos) or `M3.beat-9`
+    (the still at the end of beat 9): a part is never taken for the whole."""
+    if still:
+        return f"{name}.beat-{last}" if last else name
+    if last is not None:
+        return f"{name}.beats-{first}-{last}"
+    return f"{name}.from-beat-{first}" if first > 1 else name
 
 
 def writable_folder(folder: Path) -> Path:
@@ -298,20 +313,23 @@ def writable_folder(folder: Path) -> Path:
     return folder
 
 
-def render(opts: Options, scene_class, start_beat: int) -> list[Path]:
-    """Render one scene; returns the paths written. Nothing is left under a final name
+def render(opts: Options, scene_class, first: int = 1, last: int | None = None) -> list[Path]:
+    """Render beats `first`..`last` (None: to the end) of one scene (a still: the end of beat
+    `last`, or of the scene); returns the paths written. Nothing is left under a final name
     unless it is complete, and a video is moved into place together with its sidecar."""
     name = scene_class.__name__
     still = opts.still
-    stem = output_stem(name, opts, start_beat)
+    if still and opts.beats:
+        first, last = 1, first  # the still at the end of the beat asked for
+    stem = output_stem(name, still, first, last)
     out_dir = writable_folder(opts.image_dir() if still else opts.video_dir())
     outputs.remove_orphans(out_dir)  # what renders killed on the way left behind
     scene_class = type(
         name,
         (scene_class,),
         {
-            "start_beat": 1 if still else start_beat,
-            "end_beat": start_beat if still and opts.start_beat else None,
+            "start_beat": first,
+            "end_beat": last,
             "__module__": scene_class.__module__,
             **({"samples": 0} if is_preview(opts.resolution) else {}),
         },
@@ -327,7 +345,7 @@ def render(opts: Options, scene_class, start_beat: int) -> list[Path]:
                 quiet=opts.quiet,
                 preset=encoder_preset(opts.resolution),
             ),
-            skip_animations=still or start_beat > 1,
+            skip_animations=still or first > 1,
         )
     except Exception as error:
         raise RenderError(gl_problem(opts.resolution, error)) from error
@@ -355,7 +373,7 @@ def render(opts: Options, scene_class, start_beat: int) -> list[Path]:
         "resolution": list(opts.resolution),
         "duration": round(writer.frames_sent / opts.fps, 4),
         "frames": writer.frames_sent,
-        "first_beat": start_beat,
+        "first_beat": first,
         "beats": scene.beat_timeline(),
         "inputs": outputs.inputs_digest(opts.file, opts.resolution, opts.fps, opts.lang),
     }
@@ -464,8 +482,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("manimgl").setLevel(logging.WARNING)
         module = load_scene_file(opts.file)
         written = []
-        for scene_class, start_beat in choose_scenes(opts, scene_classes(module)):
-            written += render(opts, scene_class, start_beat)
+        for scene_class, first, last in choose_scenes(opts, scene_classes(module)):
+            written += render(opts, scene_class, first, last)
     except UsageError as error:
         print(f"manim: error: {error}", file=sys.stderr)
         return 2

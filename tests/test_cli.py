@@ -130,6 +130,21 @@ def test_a_beat_preview_is_named_as_a_part_never_as_the_shot(scene_file, tmp_pat
     ]  # fmt: skip
 
 
+def test_a_range_of_beats_is_named_as_such(scene_file, tmp_path):
+    flags = ["-r", "320x180", "--fps", "10", "-q"]
+    result = manim(scene_file, "M6", *flags, "--beat", "1..1")
+    out = tmp_path / "media/videos/zh/180p10"
+    assert result.stdout.split() == [
+        str(out / "M6.beats-1-1.mp4"),
+        str(out / "M6.beats-1-1.beats.json"),
+    ]
+    part = sidecar_of(out / "M6.beats-1-1.mp4")
+    assert [b["beat"] for b in part["beats"]] == [1] and part["frames"] == 10
+    whole = manim(scene_file, "M6", *flags, "--beat", "M6.1..2")  # all of them: the shot
+    assert whole.stdout.split()[0] == str(out / "M6.mp4")
+    one_line_error(manim(scene_file, "M6", "-s", "--beat", "1..2"), "a still shows")
+
+
 def test_still_writes_a_png(scene_file, tmp_path):
     result = manim(scene_file, "M1", "-s", "-r", "320x180", "--lang", "en")
     assert result.returncode == 0, result.stderr
