@@ -12,7 +12,7 @@ QUALITY ?= final
 
 DEBIAN_PACKAGES := ffmpeg libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libglx-mesa0 \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra dvisvgm \
-	fonts-noto-cjk fontconfig pkg-config libpango1.0-dev gcc make
+	fonts-noto-cjk fonts-cmu fontconfig pkg-config libpango1.0-dev gcc make
 
 .PHONY: all setup system-packages video storyboard test lint golden bench derived clean
 

@@ -2,25 +2,44 @@
 stepping a distance h in a direction changes g by the gradient dotted with that direction."""
 
 from gdkit.manim_imports import *
-from gdkit.mobjects import Arrow3D, CheckerSurface, caption, face_camera, screen_right
+from gdkit.mobjects import (
+    LABELS,
+    OVER,
+    Arrow3D,
+    CheckerSurface,
+    Number,
+    ParametricLayer,
+    beside,
+    caption,
+    face_camera,
+    screen_right,
+)
+from gdkit.screen import to_screen
 
 
 class M3(BeatScene3D):
     point = (5.0, 12.0)
     h = 0.5  # radius of the circle of directions
-    any_angle = 30.0  # degrees, beat 6
+    any_angle = 30.0  # degrees, beats 6-8
     learning_rates = (1.0, 1.5, 0.5)  # beats 11-13, steps of lr * |∇g| against the gradient
+    plane_size = 3.0  # side of the square tangent plane
     surface_colors = (BLUE_B, BLUE_C)
     plane_color = YELLOW
+    plane_opacity = 0.35
     circle_color = RED
     step_color = ORANGE
     change_color = PINK
     alpha_color = BLUE
     beta_color = GREEN
-    label_size = 30  # as on a screen 8 units high, whatever the zoom
+    label_size = 40  # as on a screen 8 units high, whatever the zoom
     # manimgl's theta is ManimCE's + 90°: (-30, 75) here is the storyboard's (-120°, 75°).
     far_view = dict(theta_degrees=-30, phi_degrees=75, center=(-2.5, -4.5, 0.5), height=22)
     near_view = dict(theta_degrees=-30, phi_degrees=68, center=(0.2, 0.2, 0.3), height=5.5)
+    # From beat 3 on the camera turns with the step, `turn` degrees round from square-on to
+    # it: the step is never seen end-on, and the camera stays on the downhill side of the
+    # plane, which it then sees nearly face-on.
+    turn = -60
+    tilt = 58  # the camera's phi; lower (from higher up) for the angles of beat 7
 
     def construct(self):
         frame = self.frame
@@ -36,12 +55,23 @@ class M3(BeatScene3D):
             u_range=(xmin - x0, xmax - x0),
             v_range=(ymin - y0, ymax - y0),
             colors=self.surface_colors,
-        )
-        dot = Sphere(radius=0.06, resolution=(16, 8)).set_color(RED)
-        axes = self.get_axes()
+        ).follow_camera(frame)
+        self.dot = dot = Sphere(radius=0.06, resolution=(16, 8)).set_color(RED).set_z_index(OVER)
         frame.reorient(**self.far_view)
-        self.add(surface, axes, dot)
+        axes, axis_labels = self.get_axes()
+        self.add(surface, axes, dot, *axis_labels)
         self.caption = VGroup()
+
+        # The step, its change of g, and the camera that follows them
+        self.angle = ValueTracker(0.0)  # direction of the step, degrees from +x
+        self.step = ValueTracker(0.0)  # length of the step (none until beat 4)
+        self.on_surface = ValueTracker(0.0)  # 0: the step ends on the plane, 1: on the surface
+        self.view = {  # the camera from beat 3 on: see `rig_view`
+            "turn": ValueTracker(0.0),  # square-on to +x, to show the plane whole first
+            "tilt": ValueTracker(self.tilt),
+            "height": ValueTracker(8.2),
+            "focus": ValueTracker(1.0),  # 1: on what the step spans, 0: on the plane's centre
+        }
 
         # M3.1 the camera zooms in to the point
         self.beat(1)
@@ -50,81 +80,93 @@ class M3(BeatScene3D):
 
         # M3.2 the surface gives way to its tangent plane at the point
         self.beat(2)
+        half = self.plane_size / 2
         plane = (
-            ParametricSurface(
+            ParametricLayer(
                 lambda u, v: (u, v, gx * u + gy * v),
-                u_range=(-2, 2),
-                v_range=(-2, 2),
+                u_range=(-half, half),
+                v_range=(-half, half),
                 resolution=(2, 2),
             )
             .set_color(self.plane_color)
-            .set_opacity(0.45)
-            .set_z_index(1)  # translucent: drawn after what lies behind it
+            .set_opacity(self.plane_opacity)
         )
         self.play(FadeOut(surface), FadeIn(plane), run_time=2)
         self.show_caption("tangent_plane")
-        self.play(frame.animate.reorient(-15, 66), run_time=3)
+        self.play(frame.animate.reorient(**self.rig_view()), run_time=3)
 
         # M3.3 a circle of radius h about the point
         self.beat(3)
-        circle = Circle(radius=self.h).set_stroke(self.circle_color, 3)
-        h_label = self.facing(
+        frame.add_updater(lambda f: f.reorient(**self.rig_view()))
+        circle = Circle(radius=self.h).set_stroke(self.circle_color, 4).set_z_index(OVER)
+        h_label = self.label(
             Tex("h", font_size=self.label_size).set_color(self.circle_color),
-            lambda: self.h * np.array((np.cos(-0.6), np.sin(-0.6), 0)) + 0.15 * OUT,
+            lambda size: beside(frame, self.opposite_step(), ORIGIN, size),
         )
-        self.play(
-            ShowCreation(circle),
-            FadeIn(h_label),
-            frame.animate.reorient(-15, 64, center=(0.15, 0.15, 0.25), height=3.4),
-            run_time=2,
-        )
+        self.play(ShowCreation(circle), FadeIn(h_label), run_time=2)
         self.show_caption("circle_h")
         self.wait()
 
         # M3.4 one step of length h along +x: how much does g change on the plane?
         self.beat(4)
-        self.angle = ValueTracker(0.0)  # direction of the step, degrees from +x
-        self.step = ValueTracker(self.h)  # length of the step
-        self.on_surface = ValueTracker(0.0)  # 0: the step ends on the plane, 1: on the surface
-        step_arrow = Arrow3D(ORIGIN, self.step_end(), self.step_color)
-        step_arrow.add_updater(lambda a: a.put(ORIGIN, self.step_end()))
-        change_arrow = Arrow3D(ORIGIN, OUT, self.change_color)
+        self.step_arrow = step_arrow = Arrow3D(
+            ORIGIN, self.step_end(), self.step_color, **self.arrow_size
+        )
+        step_arrow.add_updater(lambda a: a.put(ORIGIN, self.step_end())).set_z_index(OVER)
+        change_arrow = Arrow3D(ORIGIN, OUT, self.change_color, **self.arrow_size)
         change_arrow.add_updater(
             lambda a: a.put(self.step_end(), self.step_end() + self.change() * OUT)
-        )
+        ).set_z_index(OVER)
         direction_arc = always_redraw(self.get_direction_arc)
+        self.play(
+            self.view["height"].animate.set_value(3.6),
+            self.view["turn"].animate.set_value(self.turn),
+            run_time=1.5,
+        )
+        self.add(step_arrow)
+        self.play(self.step.animate.set_value(self.h), ShowCreation(direction_arc))
         self.change_label = self.get_change_label()
-        self.play(GrowFromPoint(step_arrow, ORIGIN), ShowCreation(direction_arc))
         self.play(FadeIn(change_arrow), FadeIn(self.change_label))
         self.show_caption("step_plus_x")
         self.wait(2)
 
-        # M3.5 the direction sweeps to +y; the camera swings round
+        # M3.5 the direction sweeps to +y; the camera swings round with it
         self.beat(5)
         self.show_caption("step_plus_y")
-        self.play(self.angle.animate.set_value(90), frame.animate.reorient(-75, 66), run_time=4)
+        self.play(self.angle.animate.set_value(90), run_time=4)
         self.wait(2)
 
         # M3.6 ... and to any direction
         self.beat(6)
         self.show_caption("step_any")
+        self.play(self.angle.animate.set_value(self.any_angle), run_time=3)
+        self.wait(2)
+
+        # M3.7 its direction angles: α from +x, β from +y, seen from higher up
+        self.beat(7)
+        angle_arcs, angle_labels = self.get_angle_marks()
+        self.show_caption("angles")
         self.play(
-            self.angle.animate.set_value(self.any_angle),
-            frame.animate.reorient(-45, 64),
-            run_time=3,
+            FadeOut(direction_arc),
+            FadeIn(angle_arcs),
+            FadeIn(angle_labels),
+            self.view["tilt"].animate.set_value(40),
+            self.view["height"].animate.set_value(2.6),
+            run_time=2,
         )
         self.wait(2)
 
-        # M3.7 its direction angles: α from +x, β from +y
-        self.beat(7)
-        angle_marks = self.get_angle_marks()
-        self.show_caption("angles")
-        self.play(FadeOut(direction_arc), FadeIn(angle_marks))
-        self.wait(3)
-
         # M3.8 hide them again
         self.beat(8)
-        self.play(FadeOut(angle_marks), FadeIn(direction_arc))
+        self.show_caption("step_any")
+        self.play(
+            FadeOut(angle_arcs),
+            FadeOut(angle_labels),
+            FadeIn(direction_arc),
+            self.view["tilt"].animate.set_value(self.tilt),
+            self.view["height"].animate.set_value(3.6),
+            run_time=2,
+        )
         self.wait()
 
         # M3.9 along the gradient, a step of length |∇g|: the largest change
@@ -133,7 +175,8 @@ class M3(BeatScene3D):
         self.play(
             self.angle.animate.set_value(self.grad_angle),
             self.step.animate.set_value(self.grad_norm),
-            frame.animate.reorient(40, 64, center=(0.3, 0.4, 0.6), height=6.5),
+            self.view["height"].animate.set_value(9.0),
+            self.view["focus"].animate.set_value(0.15),  # the whole plane, with the step
             run_time=4,
         )
         self.wait(2)
@@ -141,9 +184,12 @@ class M3(BeatScene3D):
         # M3.10 against the gradient: the most negative change
         self.beat(10)
         self.show_caption("step_neg_gradient")
+        # The camera stays put while the step turns half round; half way, where the step
+        # points along the line of sight, it looks from higher up.
         self.play(
             self.angle.animate.set_value(self.grad_angle + 180),
-            frame.animate.reorient(50, 64, center=(-0.3, -0.4, -0.6)),
+            self.view["turn"].animate.set_value(self.turn - 180),
+            self.view["tilt"].animate(rate_func=there_and_back).set_value(20),
             run_time=4,
         )
         self.wait(2)
@@ -152,11 +198,19 @@ class M3(BeatScene3D):
         self.beat(11)
         self.show_caption("on_surface")
         self.play(
-            FadeOut(Group(plane, circle, h_label, direction_arc)),
+            FadeOut(plane),
+            FadeOut(circle),
+            FadeOut(h_label),
+            FadeOut(direction_arc),
             FadeIn(surface),
             self.on_surface.animate.set_value(1),
             self.step.animate.set_value(self.learning_rates[0] * self.grad_norm),
             run_time=3,
+        )
+        self.play(
+            self.view["focus"].animate.set_value(1),
+            self.view["height"].animate.set_value(5.5),
+            run_time=2,
         )
         self.wait(2)
 
@@ -166,15 +220,25 @@ class M3(BeatScene3D):
         ):
             self.beat(n)
             self.show_caption(key)
-            self.play(self.step.animate.set_value(lr * self.grad_norm), run_time=3)
+            self.play(
+                self.step.animate.set_value(lr * self.grad_norm),
+                self.view["height"].animate.set_value(4.0 + 1.5 * lr),
+                run_time=3,
+            )
             self.wait(2)
 
     # The step and the change it makes
+    arrow_size = dict(width=0.04, tip_length=0.12, tip_radius=0.055)
+
     def direction(self):
         return np.array([*unit(self.angle.get_value()), 0.0])
 
     def step_end(self):
         return self.step.get_value() * self.direction()
+
+    def opposite_step(self):
+        """The point of the circle across from the step: free for the label h."""
+        return -self.h * self.direction()
 
     def change(self) -> float:
         """Δg for the current step: on the tangent plane, on the surface, or between."""
@@ -183,64 +247,96 @@ class M3(BeatScene3D):
         on_surface = surface_change(g, self.point, angle, step)
         return interpolate(on_plane, on_surface, self.on_surface.get_value())
 
+    def rig_view(self) -> dict:
+        """The camera from beat 3 on: turned with the step, looking at the middle of what
+        the step and its change span."""
+        end = self.step_end()
+        span = np.array([ORIGIN, end, end + self.change() * OUT])
+        return dict(
+            theta_degrees=self.angle.get_value() + self.view["turn"].get_value(),
+            phi_degrees=self.view["tilt"].get_value(),
+            center=self.view["focus"].get_value() * (span.min(axis=0) + span.max(axis=0)) / 2,
+            height=self.view["height"].get_value(),
+        )
+
     # Pieces
     def get_axes(self):
         axes = Group(*(Line3D(-3 * v, 3 * v, width=0.015).set_color(GREY_B) for v in (RIGHT, UP)))
         labels = Group(
             *(
-                self.facing(Tex(name, font_size=self.label_size), lambda v=v: 3.2 * v)
+                self.label(
+                    Tex(name, font_size=self.label_size),
+                    lambda size, v=v: beside(self.frame, self.axis_end(v), ORIGIN, size),
+                )
                 for name, v in (("x", RIGHT), ("y", UP))
             )
         )
-        return Group(axes, labels)
+        return axes, labels
 
-    def facing(self, template, anchor, before=None):
-        """A label that faces the camera, drawn over everything."""
-        return face_camera(template.center(), self.frame, anchor, before).set_z_index(2)
+    def axis_end(self, v, reach=3.0, inside=0.8):
+        """Where an axis label goes: as far along the axis as the view shows it, within the
+        middle `inside` of the screen, away from what the shot is about at its centre."""
+        lo, hi = 0.0, reach
+        for _ in range(12):  # the axis leaves that box once, somewhere in [lo, hi]
+            t = (lo + hi) / 2
+            x, y = to_screen(self.frame, t * v, (2, 2))[0] - 1
+            lo, hi = (t, hi) if max(abs(x), abs(y)) < inside else (lo, t)
+        return lo * v
+
+    def label(self, template, place, before=None):
+        """A label that faces the camera, drawn over everything; `place(size)` says where
+        its centre goes, for its size (width, height) on screen."""
+        template.center()
+
+        def anchor():
+            return place((template.get_width(), template.get_height()))
+
+        return face_camera(template, self.frame, anchor, before).set_z_index(LABELS)
 
     def get_change_label(self):
         size = self.label_size
-        number = DecimalNumber(0, num_decimal_places=3, include_sign=True, font_size=size)
+        number = Number(0, num_decimal_places=3, include_sign=True, font_size=size)
         text = VGroup(Tex(r"\Delta g =", font_size=size), number)
-        text.arrange(RIGHT, buff=0.1).set_color(self.change_color)
-        backing = BackgroundRectangle(text, fill_opacity=0.75, buff=0.06)
+        text.arrange(RIGHT, buff=0.12).set_color(self.change_color)
+        backing = BackgroundRectangle(text, fill_opacity=0.75, buff=0.08)
         template = VGroup(backing, text)
 
         def refresh(t):
             number.set_value(self.change())
-            text.arrange(RIGHT, buff=0.1)
+            text.arrange(RIGHT, buff=0.12)
             backing.replace(text, stretch=True).scale(1.08)
             t.center()
 
-        def anchor():
+        def place(size):
             # Beside the middle of the vertical arrow, to its right on screen.
             middle = self.step_end() + 0.5 * self.change() * OUT
-            return middle + (0.2 + 0.5 * template.get_width()) * screen_right(self.frame)
+            return beside(self.frame, middle, middle - screen_right(self.frame), size, gap=0.25)
 
-        return self.facing(template, anchor, refresh)
+        return self.label(template, place, refresh)
 
     def get_direction_arc(self):
-        arc = Arc(0, np.radians(self.angle.get_value()), radius=0.28)
-        return arc.set_stroke(WHITE, 2)
+        arc = Arc(0, np.radians(self.angle.get_value()), radius=0.22)
+        return arc.set_stroke(WHITE, 3).set_z_index(OVER)
 
     def get_angle_marks(self):
         a = np.radians(self.angle.get_value())
-        alpha = Arc(0, a, radius=0.35).set_stroke(self.alpha_color, 4)
-        beta = Arc(PI / 2, a - PI / 2, radius=0.45).set_stroke(self.beta_color, 4)
-        alpha_label = self.facing(
+        alpha = Arc(0, a, radius=0.25).set_stroke(self.alpha_color, 5).set_z_index(OVER)
+        beta = Arc(PI / 2, a - PI / 2, radius=0.35).set_stroke(self.beta_color, 5)
+        beta.set_z_index(OVER)
+        alpha_label = self.label(  # on the side of the arc away from the step
             Tex(r"\alpha", font_size=self.label_size).set_color(self.alpha_color),
-            lambda: 0.62 * np.array([np.cos(a / 2), np.sin(a / 2), 0]),
+            lambda size: beside(self.frame, alpha.pfp(0.3), ORIGIN, size, gap=0.1),
         )
-        b = (a + PI / 2) / 2
-        beta_label = self.facing(
+        beta_label = self.label(
             Tex(r"\beta", font_size=self.label_size).set_color(self.beta_color),
-            lambda: 0.72 * np.array([np.cos(b), np.sin(b), 0]),
+            lambda size: beside(self.frame, beta.pfp(0.5), ORIGIN, size, gap=0.1),
         )
-        return Group(alpha, beta, alpha_label, beta_label)
+        arcs = VGroup(alpha, beta).set_z_index(OVER)
+        return arcs, Group(alpha_label, beta_label).set_z_index(LABELS)
 
     def show_caption(self, key):
         """A short note of what is shown, fixed in the frame at the top."""
-        new = caption(key, 30).to_edge(UP, buff=0.3).fix_in_frame().set_z_index(2)
+        new = caption(key, 30).to_edge(UP, buff=0.3).fix_in_frame().set_z_index(LABELS)
         self.play(FadeOut(self.caption), FadeIn(new), run_time=0.5)
         self.caption = new
 

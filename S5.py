@@ -1,7 +1,18 @@
 """The 3D descents: M8 (one ball on the surface g) and M10 (four balls on the surface h)."""
 
 from gdkit.manim_imports import *
-from gdkit.mobjects import CheckerSurface, caption, face_camera, screen_right, screen_up
+from gdkit.mobjects import (
+    LABELS,
+    OVER,
+    CheckerSurface,
+    Coordinates,
+    Number,
+    beside,
+    caption,
+    face_camera,
+    panel,
+)
+from gdkit.screen import overlap, to_screen
 
 
 class SurfaceDescent(BeatScene3D):
@@ -11,8 +22,9 @@ class SurfaceDescent(BeatScene3D):
     z_range = (-1, 16, 5)
     z_scale = 0.5  # screen units per unit of z
     surface_colors = (BLUE_B, BLUE_C)
-    hud_color = RED
+    hud_color = RED_B
     font_size = 28
+    axis_label_size = 40  # as on a screen 8 units high
 
     def get_axes(self):
         (x0, x1), (y0, y1) = self.objective.domain
@@ -27,6 +39,29 @@ class SurfaceDescent(BeatScene3D):
         axes.set_stroke(GREY_B, 2)
         return axes
 
+    def get_axis_labels(self, axes):
+        """x, y, z beyond the ends of the axes, facing the camera."""
+        ends = (axes.x_axis.get_end(), axes.y_axis.get_end(), axes.z_axis.get_end())
+        return Group(
+            *(
+                self.label(
+                    Tex(name, font_size=self.axis_label_size),
+                    lambda size, end=end: beside(self.frame, end, axes.get_origin(), size),
+                )
+                for name, end in zip("xyz", ends, strict=True)
+            )
+        ).set_z_index(LABELS)
+
+    def label(self, template, place, before=None):
+        """A label facing the camera, drawn over everything; `place(size)` gives its centre
+        for its size (width, height) on screen."""
+        template.center()
+
+        def anchor():
+            return place((template.get_width(), template.get_height()))
+
+        return face_camera(template, self.frame, anchor, before).set_z_index(LABELS)
+
     def get_surface(self, axes):
         (x0, x1), (y0, y1) = self.objective.domain
 
@@ -34,13 +69,14 @@ class SurfaceDescent(BeatScene3D):
             p = axes.c2p(u, v, self.objective(u, v))
             return p[..., 0], p[..., 1], p[..., 2]
 
-        return CheckerSurface(xyz, (x0, x1), (y0, y1), colors=self.surface_colors)
+        surface = CheckerSurface(xyz, (x0, x1), (y0, y1), colors=self.surface_colors)
+        return surface.follow_camera(self.frame)
 
     def point(self, axes, xy):
         return axes.c2p(*xy, self.objective.value(xy))
 
     def get_ball(self, color, radius=0.2):
-        return Sphere(radius=radius, resolution=(16, 8)).set_color(color)
+        return Sphere(radius=radius, resolution=(16, 8)).set_color(color).set_z_index(OVER)
 
     def get_trail(self, axes, run, color):
         """Every iterate as a dot, joined by a line: revealed step by step."""
@@ -48,7 +84,7 @@ class SurfaceDescent(BeatScene3D):
         line = VMobject().set_points_as_corners(points).set_stroke(color, 3)
         dot = self.get_ball(color, radius=0.07)
         dots = Group(*(dot.copy().move_to(p) for p in points))
-        return line, dots
+        return line.set_z_index(OVER), dots.set_z_index(OVER)
 
 
 class M8(SurfaceDescent):
@@ -57,6 +93,8 @@ class M8(SurfaceDescent):
     tol = 0.1  # stop when |∇g| <= tol, or when the ball leaves the domain
     max_steps = 200
     ball_color = PURPLE_E
+    # manimgl's theta; the last view looks at the ball from where no axis crosses it
+    end_view = dict(theta_degrees=20, phi_degrees=55, height=9)
 
     def construct(self):
         frame = self.frame
@@ -73,24 +111,22 @@ class M8(SurfaceDescent):
         # Set up the surface, the axes and the ball
         axes = self.get_axes()
         surface = self.get_surface(axes)
-        ball = self.get_ball(self.ball_color).move_to(self.point(axes, self.start))
+        self.ball = ball = self.get_ball(self.ball_color).move_to(self.point(axes, self.start))
         trail_line, trail_dots = self.get_trail(axes, run, self.ball_color)
         frame.reorient(-20, 62, center=axes.c2p(2.5, 7.5, 4), height=19)
-        self.add(axes, surface)
+        self.add(axes, surface, self.get_axis_labels(axes))
 
         # HUD: α, the current point and the iteration, fixed in frame
-        iteration = Integer(0)
-        coords = self.coords_text(0)
-        self.hud = VGroup(
-            Tex(rf"\alpha = {run.lr:.2f}"),
-            caption("hud_point", self.font_size, xyz=coords),
-            caption("hud_iterations", self.font_size, n=iteration),
+        self.iteration = Number(0, num_decimal_places=0, font_size=self.font_size * 1.15)
+        self.coords = Coordinates(self.iterate(0), font_size=self.font_size)
+        rows = VGroup(
+            Tex(rf"\alpha = {run.lr:.2f}", font_size=self.font_size * 1.15),
+            caption("hud_point", self.font_size, xyz=self.coords),
+            caption("hud_iterations", self.font_size, n=self.iteration),
         )
-        for part in self.hud.family_members_with_points():
-            part.set_color(self.hud_color)
-        self.hud.arrange(DOWN, aligned_edge=LEFT).to_corner(UL, buff=0.4)
-        self.hud.fix_in_frame()
-        self.iteration, self.coords, self.shown_iterate = iteration, coords, 0
+        rows.arrange(DOWN, aligned_edge=LEFT).set_color(self.hud_color)
+        self.hud = panel(rows).to_corner(UL, buff=0.3).fix_in_frame().set_z_index(LABELS)
+        self.shown_iterate = 0
 
         # M8.1 the whole descent, the camera following the ball
         self.beat(1)
@@ -110,21 +146,18 @@ class M8(SurfaceDescent):
                 run_time=duration,
             )
         frame.clear_updaters()
-        self.play(frame.animate.reorient(-40, 55, center=ball.get_center(), height=9), run_time=2)
+        self.play(frame.animate.reorient(center=ball.get_center(), **self.end_view), run_time=2)
         self.wait(2)
 
-    def coords_text(self, k):
-        x, y = self.run.points[k]
-        self.shown_coords = f"({x:.3f}, {y:.3f}, {self.run.values[k]:.3f})"
-        return Text(self.shown_coords, font_size=self.font_size)
+    def iterate(self, k):
+        return (*self.run.points[k], self.run.values[k])
 
     def show_iterate(self, k):
         if k == self.shown_iterate:
             return
         self.shown_iterate = k
-        self.coords.become(self.coords_text(k).move_to(self.coords, aligned_edge=LEFT))
+        self.coords.set_values(self.iterate(k))
         self.iteration.set_value(k)
-        self.hud.set_color(self.hud_color).fix_in_frame()
 
 
 class M10(SurfaceDescent):
@@ -135,11 +168,13 @@ class M10(SurfaceDescent):
         ((6.0, -3.0), 0.8, YELLOW),
         ((2.7, -3.2), 3.0, RED),
         ((7.1, -3.2), 1.0, PURPLE_B),
-        ((9.3, -2.9), 0.5, MAROON),
+        ((9.3, -2.9), 0.5, MAROON_E),
     )
     tol = 1e-4  # each run stops on its own when |∇h| <= tol
     max_steps = 500
-    label_size = 20
+    label_size = 30  # the balls' z labels
+    view = dict(theta_degrees=165, phi_degrees=45, height=11)
+    end_view = dict(theta_degrees=180, phi_degrees=42, height=11.5)
 
     def construct(self):
         frame = self.frame
@@ -151,27 +186,27 @@ class M10(SurfaceDescent):
 
         # Set up the surface, axes, balls, their z labels and trails
         axes = self.get_axes()
+        self.axes = axes
         surface = self.get_surface(axes)
         balls = Group(
             *(
                 self.get_ball(color, radius=0.16).move_to(self.point(axes, run.points[0]))
                 for run, color in zip(result.runs, colors, strict=True)
             )
-        )
+        ).set_z_index(OVER)
+        self.balls = balls
         trails = [
             self.get_trail(axes, run, color) for run, color in zip(result.runs, colors, strict=True)
         ]
+        self.placed = [None] * len(balls)  # where each z label sits, beside its ball
         self.labels = Group(
-            *(
-                self.get_z_label(axes, ball, color, lift=0.3 + 0.25 * i)
-                for i, (ball, color) in enumerate(zip(balls, colors, strict=True))
-            )
-        )
-        frame.reorient(165, 45, center=axes.c2p(5, -2.5, -1), height=11)
-        self.add(axes, surface)
-        iteration = Integer(0)
-        hud = caption("hud_iterations", self.font_size, n=iteration).to_corner(UL, buff=0.4)
-        hud.fix_in_frame()
+            *(self.get_z_label(i, color) for i, color in enumerate(colors))
+        ).set_z_index(LABELS)
+        frame.reorient(center=axes.c2p(5, -2.5, -1), **self.view)
+        self.add(axes, surface, self.get_axis_labels(axes))
+        self.iteration = Number(0, num_decimal_places=0, font_size=self.font_size * 1.15)
+        hud = panel(caption("hud_iterations", self.font_size, n=self.iteration))
+        hud.to_corner(UL, buff=0.3).fix_in_frame().set_z_index(LABELS)
 
         # M10.1 all four descend together; each stops on its own
         self.beat(1)
@@ -188,48 +223,87 @@ class M10(SurfaceDescent):
                     for i in moving
                 ),
                 *(FadeIn(trails[i][1][k + 1]) for i in moving),
-                ChangeDecimalToValue(iteration, k + 1),
+                ChangeDecimalToValue(self.iteration, k + 1),
                 run_time=duration,
             )
-            hud.fix_in_frame()
         self.wait(2)
 
-        # M10.2 only the lowest run stays, with its whole path
+        # M10.2 only the lowest run stays, with its whole path and its own count of steps
         self.beat(2)
         best = result.best_index
         if best is None:
             raise ValueError("every run diverged: there is no lowest run to keep")
         others = [i for i in range(len(result.runs)) if i != best]
         self.play(
-            *(FadeOut(Group(balls[i], self.labels[i], trails[i][0], trails[i][1])) for i in others),
+            *(
+                FadeOut(part)
+                for i in others
+                for part in (balls[i], self.labels[i], trails[i][0], trails[i][1])
+            ),
+            ChangeDecimalToValue(self.iteration, result.runs[best].steps),
             run_time=2,
         )
-        self.play(
-            frame.animate.reorient(170, 30, center=trails[best][0].get_center(), height=8),
-            run_time=2,
-        )
-        self.wait(2)
+        self.play(frame.animate.reorient(center=surface.get_center(), **self.end_view), run_time=2)
+        self.wait(3)
 
-    def get_z_label(self, axes, ball, color, lift):
-        """A "z = ..." label beside the ball, `lift` screen units above it."""
-        z = axes.p2c(ball.get_center())[2]  # shown from the start: no first rebuild
-        number = DecimalNumber(z, num_decimal_places=4, font_size=self.label_size)
-        template = VGroup(Tex("z =", font_size=self.label_size), number).set_color(color)
+    def get_z_label(self, i, color):
+        """A "z = ..." label beside ball `i`, on whichever side keeps it clear of the
+        other labels and balls."""
+        ball = self.balls[i]
+        z = self.axes.p2c(ball.get_center())[2]  # shown from the start: no first rebuild
+        number = Number(z, num_decimal_places=4, font_size=self.label_size)
+        # In the ball's colour, lightened to be read on the label's dark backing.
+        text = VGroup(Tex("z =", font_size=self.label_size), number)
+        text.set_color(interpolate_color(color, WHITE, 0.4))
+        template = panel(text, buff=0.06)
 
         def refresh(t):
-            number.set_value(axes.p2c(ball.get_center())[2])
-            t.arrange(RIGHT, buff=0.08).center()
+            number.set_value(self.axes.p2c(ball.get_center())[2])
+            text.arrange(RIGHT, buff=0.1)
+            t[0].replace(text, stretch=True).scale(1.1)
+            t.center()
 
-        def anchor():
-            return (
-                ball.get_center()
-                + lift * screen_up(self.frame)
-                + (0.15 + 0.5 * template.get_width()) * screen_right(self.frame)
-            )
+        def place(size):
+            return self.place_label(i, size)
 
-        label = face_camera(template, self.frame, anchor, refresh).set_z_index(2)
+        label = self.label(template, place, refresh)
         label.number = number  # the value it shows
         return label
+
+    # Sides of a ball a label may take, in screen units from the ball's centre to the
+    # label's nearest corner: up-right first, as a reader expects.
+    sides = ((1, 1), (-1, 1), (1, -1), (-1, -1))
+
+    def place_label(self, i, size):
+        """The centre of ball i's label: its side is kept while it stays clear of the
+        labels placed before it and of every ball, else the first side that is."""
+        frame, ball = self.frame, self.balls[i]
+        unit = frame.get_height() / FRAME_HEIGHT  # world length of one screen unit
+        right = frame.get_orientation().as_matrix()[:, 0] * unit
+        up = frame.get_orientation().as_matrix()[:, 1] * unit
+        gap = 0.12 + 0.16 * 8 / frame.get_height()  # clear of the ball, in screen units
+        half = np.asarray(size) / 2
+
+        def centre(side):
+            sx, sy = side
+            return ball.get_center() + (sx * (gap + half[0])) * right + (sy * (gap + half[1])) * up
+
+        def box(point, half_size):
+            mid = to_screen(frame, point, (FRAME_WIDTH, FRAME_HEIGHT))[0]
+            return np.array([mid - half_size, mid + half_size])
+
+        taken = [box(self.placed[j][1], self.placed[j][2]) for j in range(i) if self.placed[j]] + [
+            box(b.get_center(), np.array([0.2, 0.2])) for b in self.balls
+        ]
+        previous = self.placed[i][0] if self.placed[i] else self.sides[0]
+        for side in (previous, *self.sides):
+            point = centre(side)
+            if not any(overlap(box(point, half), other) for other in taken):
+                break
+        else:
+            side, point = previous, centre(previous)
+        self.placed[i] = (side, point, half)
+        return point
 
 
 if __name__ == "__main__":

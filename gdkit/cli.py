@@ -24,7 +24,9 @@ from gdkit.text import LANGUAGES, default_language
 RESOLUTIONS = {"l": (854, 480), "m": (1280, 720), "hd": (1920, 1080), "uhd": (3840, 2160)}
 # ManimCE's quality flags, for hands used to them.
 CE_QUALITY = {"-ql": "-l", "-qm": "-m", "-qh": "--hd", "-qk": "--uhd"}
-FONT = "Noto Sans CJK SC"
+# Fonts the scenes set text in, and the Debian package of each: words, and the digits of
+# read-outs (Computer Modern, as the formulas).
+FONTS = {"Noto Sans CJK SC": "fonts-noto-cjk", "CMU Serif": "fonts-cmu"}
 
 
 class UsageError(Exception):
@@ -212,9 +214,10 @@ def check_system(needs_movie: bool) -> None:
     found = subprocess.run(["kpsewhich", "standalone.cls"], capture_output=True, text=True)
     if not found.stdout.strip():
         raise RenderError("LaTeX class standalone.cls not found: install texlive-latex-extra")
-    fonts = subprocess.run(["fc-list", f":family={FONT}", "family"], capture_output=True, text=True)
-    if not fonts.stdout.strip():
-        raise RenderError(f"font {FONT!r} not found: install the Debian package fonts-noto-cjk")
+    for font, package in FONTS.items():
+        found = subprocess.run(["fc-list", f":family={font}", "family"], capture_output=True)
+        if not found.stdout.strip():
+            raise RenderError(f"font {font!r} not found: install the Debian package {package}")
 
 
 def load_scene_file(path: Path):

@@ -16,6 +16,7 @@ from manimlib import (
     UP,
     WHITE,
     Axes,
+    DecimalNumber,
     Group,
     Mobject,
     Surface,
@@ -23,6 +24,8 @@ from manimlib import (
     Text,
     VGroup,
 )
+from manimlib.shader_wrapper import ShaderWrapper
+from OpenGL import GL
 
 from gdkit.objectives import Objective
 from gdkit.text import text
@@ -48,6 +51,71 @@ def caption(key: str, font_size: int = FONT_SIZE, color=WHITE, **math: str | Mob
     for part in parts[1:]:
         part.shift((line - baseline(part)) * UP)
     return parts
+
+
+NUMBER_FONT = "CMU Serif"  # Computer Modern, the typeface of the formulas (Debian: fonts-cmu)
+
+
+class Number(DecimalNumber):
+    """A DecimalNumber set in the formulas' typeface, with a real minus sign: a read-out
+    reads as one piece with the Tex beside it."""
+
+    def __init__(self, number: float = 0, **kwargs):
+        kwargs.setdefault("text_config", dict(font=NUMBER_FONT))
+        super().__init__(number, **kwargs)
+
+    def get_num_string(self, number) -> str:
+        return super().get_num_string(number).replace("–", "−")
+
+    def set_submobjects_from_number(self, number) -> None:
+        super().set_submobjects_from_number(number)
+        for i, char in enumerate(self.num_string[:-1]):
+            if char in "−+":  # on the digits' middle, as TeX sets a sign
+                self[i].set_y(self[i + 1].get_y())
+
+
+class Coordinates(VGroup):
+    """A live point `(x, y, z)`: Numbers between Tex brackets and commas."""
+
+    def __init__(self, values, places: int = 3, font_size: float = 28):
+        self.numbers = [Number(v, num_decimal_places=places, font_size=font_size) for v in values]
+        tex = dict(font_size=font_size * 1.15)
+        self.brackets = (Tex("(", **tex), Tex(")", **tex))
+        self.commas = [Tex(",", **tex) for _ in values[1:]]
+        super().__init__(self.brackets[0], *self.numbers, *self.commas, self.brackets[1])
+        self.set_values(values)
+
+    def set_values(self, values) -> Coordinates:
+        for number, value in zip(self.numbers, values, strict=True):
+            number.set_value(value)
+        left = self.brackets[0].get_left()
+        middle = self.numbers[0].get_center()[1]  # brackets and signs sit on the digits' middle
+        bottom = self.numbers[0].get_bottom()[1]  # digits sit on the baseline
+        gap = 0.12 * self.numbers[0].get_height()
+        x = left[0]
+        for part in (self.brackets[0], *self._between(), self.brackets[1]):
+            part.move_to([x + part.get_width() / 2, part.get_center()[1], 0])
+            if isinstance(part, Number):
+                part.shift((bottom - part.get_bottom()[1]) * UP)
+            elif part in self.commas:
+                part.shift((bottom - part.get_top()[1] + 0.4 * part.get_height()) * UP)
+            else:
+                part.set_y(middle)
+            x = part.get_right()[0] + (3.5 * gap if part in self.commas else gap)
+        return self
+
+    def _between(self):
+        yield self.numbers[0]
+        for comma, number in zip(self.commas, self.numbers[1:], strict=True):
+            yield comma
+            yield number
+
+
+def panel(mob: Mobject, opacity: float = 0.8, buff: float = 0.15) -> VGroup:
+    """`mob` on a dark backing, to be read over whatever lies behind it."""
+    from manimlib import BackgroundRectangle
+
+    return VGroup(BackgroundRectangle(mob, fill_opacity=opacity, buff=buff), mob)
 
 
 def baseline(mob: Mobject) -> float:
@@ -109,7 +177,82 @@ class FunctionPlot(VGroup):
         return self.axes.c2p(x, self.objective.value(x))
 
 
-class CheckerSurface(Surface):
+# Drawing order in the 3D shots (z_index). Translucent layers (surfaces, planes) write no
+# depth and are drawn after what shows through them, so a fading layer never hides anything
+# behind it; what must read over them (steps, balls) comes next; labels and captions last.
+THROUGH, LAYERS, OVER, LABELS = 0, 1, 2, 3
+
+
+class LayerShaderWrapper(ShaderWrapper):
+    """Draws with depth testing but without writing depth."""
+
+    def refresh_id(self):
+        super().refresh_id()
+        self.id = hash((self.id, "layer"))  # never batched with depth-writing surfaces
+
+    def render(self):
+        GL.glDepthMask(GL.GL_FALSE)
+        try:
+            super().render()
+        finally:
+            GL.glDepthMask(GL.GL_TRUE)
+
+
+class TranslucentLayer(Surface):
+    """A translucent surface: drawn in the `LAYERS` pass, its faces far to near from the
+    camera, and without writing depth.
+
+    A translucent surface that writes depth hides whatever is drawn after it and lies behind
+    it, however faint it has become: a fading surface turns into a dark occluder, and a
+    surface seen through itself shows a sawtooth of faces drawn in the wrong order. Sorted
+    far to near and writing no depth, layers blend in any order of drawing.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_z_index(LAYERS)
+        self.faces = self.triangle_indices.reshape(-1, 3).copy()
+
+    def init_shader_wrapper(self, ctx):
+        self.shader_wrapper = LayerShaderWrapper(
+            ctx=ctx,
+            vert_data=self.data,
+            shader_folder=self.shader_folder,
+            mobject_uniforms=self.uniforms,
+            texture_paths=self.texture_paths,
+            depth_test=self.depth_test,
+            render_primitive=self.render_primitive,
+            code_replacements=self.shader_code_replacements,
+        )
+
+    def sort_faces_from(self, eye) -> TranslucentLayer:
+        """Order the faces far to near as seen from the point `eye`."""
+        corners = self.get_points()[self.faces]
+        distance = np.linalg.norm(corners.mean(axis=1) - eye, axis=1)
+        order = self.faces[np.argsort(-distance, kind="stable")].ravel()
+        if not np.array_equal(order, self.triangle_indices):
+            self.triangle_indices = order
+            self.note_changed_data()
+        return self
+
+    def follow_camera(self, frame) -> TranslucentLayer:
+        """Keep the faces sorted as the camera (manimgl's frame) moves."""
+        self.add_updater(lambda m: m.sort_faces_from(frame.get_implied_camera_location()))
+        return self.update()
+
+
+class ParametricLayer(TranslucentLayer):
+    """A translucent surface (u, v) -> `uv_func(u, v)`, e.g. a tangent plane."""
+
+    def __init__(self, uv_func, u_range, v_range, **kwargs):
+        self.passed_uv_func = uv_func
+        super().__init__(u_range=u_range, v_range=v_range, **kwargs)
+
+    def uv_func(self, u, v):
+        return self.passed_uv_func(u, v)
+
+
+class CheckerSurface(TranslucentLayer):
     """A surface z = func(x, y) coloured as a checkerboard, drawn in one piece.
 
     Each cell has its own vertices (rows are duplicated along cell edges), so colours change
@@ -245,24 +388,33 @@ class Arrow3D(Group):
 
 def face_camera(template: Mobject, frame, anchor, before=None) -> Mobject:
     """A copy of the flat `template` (centred at the origin) that faces the camera, keeps its
-    size on screen whatever the zoom, and sits at `anchor()` every frame; `before(template)` may
-    refresh the template first. Frames where nothing of this changes cost a comparison."""
+    size on screen whatever the zoom and however far it is, and sits at `anchor()` every
+    frame; `before(template)` may refresh the template first. Frames where nothing of this
+    changes cost a comparison."""
     from manimlib import FRAME_HEIGHT
 
     shown = template.copy().deactivate_depth_test()
-    last = {}
 
     def update(mob):
+        # What this mobject last showed. Animations update copies of it too, which share
+        # this updater and start from its attributes: each copy keeps its own record.
+        last = getattr(mob, "facing_record", None)
+        if last is None or last["owner"] != id(mob):
+            last = mob.facing_record = {"owner": id(mob)}
         if before is not None:
             before(template)
         if mob.depth_test:  # a 3D scene turns it on for what it adds; a label stays on top
             mob.deactivate_depth_test()
         parts = template.family_members_with_points()
         points = [part.get_points() for part in parts]
-        turn = frame.get_orientation().as_matrix() * (frame.get_height() / FRAME_HEIGHT)
         where = np.asarray(anchor(), float)
+        orientation = frame.get_orientation().as_matrix()
+        # Nearer the camera than the frame's centre, things look larger: undo it.
+        toward_camera = (where - frame.get_center()) @ orientation[:, 2]
+        perspective = max(1 - toward_camera / frame.get_focal_distance(), 0.05)
+        turn = orientation * (frame.get_height() / FRAME_HEIGHT * perspective)
         if (
-            last
+            "turn" in last
             and np.array_equal(turn, last["turn"])
             and np.array_equal(where, last["where"])
             and len(points) == len(last["points"])
@@ -295,3 +447,22 @@ def screen_right(frame) -> np.ndarray:
 def screen_up(frame) -> np.ndarray:
     """The world direction that points up on screen, one screen unit long."""
     return frame.get_orientation().as_matrix()[:, 1] * frame.get_height() / 8.0
+
+
+def beside(frame, point, away_from, size, gap: float = 0.15) -> np.ndarray:
+    """Where the centre of a label `size` = (width, height) screen units big goes, so that it
+    sits beside `point` on the side facing away from `away_from` as seen on screen, `gap`
+    screen units clear of it (world coordinates, for `face_camera`)."""
+    right, up = screen_right(frame), screen_up(frame)
+    unit_length = np.linalg.norm(right)  # world length of one screen unit
+    offset = np.asarray(point, float) - np.asarray(away_from, float)
+    direction = np.array([offset @ right, offset @ up]) / unit_length**2
+    norm = np.linalg.norm(direction)
+    direction = direction / norm if norm > 1e-9 else np.array([1.0, 0.0])
+    half_width, half_height = 0.5 * np.asarray(size, float)
+    # From the label's centre to its edge along `direction`.
+    reach = min(
+        half_width / abs(direction[0]) if abs(direction[0]) > 1e-9 else np.inf,
+        half_height / abs(direction[1]) if abs(direction[1]) > 1e-9 else np.inf,
+    )
+    return np.asarray(point, float) + (gap + reach) * (direction[0] * right + direction[1] * up)

@@ -143,7 +143,8 @@ def test_m8_run_and_hud():
     assert scene.run.steps == 49
     np.testing.assert_allclose(scene.run.final, [2.929, 3.423], atol=5e-4)
     assert scene.iteration.get_value() == 49
-    assert scene.shown_coords == "(2.929, 3.423, -0.222)"
+    # Set as the formulas are, with a real minus sign.
+    assert [n.num_string for n in scene.coords.numbers] == ["2.929", "3.423", "\u2212" + "0.222"]
 
 
 def test_m10_runs_and_the_lowest():

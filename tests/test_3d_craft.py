@@ -1,0 +1,239 @@
+"""What a viewer of the 3D shots sees, measured: labels that can be read and never collide,
+a step that reads as an arrow in every frame, a plane never seen edge-on, and fades that
+blend without dark occluders."""
+
+from __future__ import annotations
+
+import subprocess
+
+import numpy as np
+import pytest
+from manimlib import Group
+
+from gdkit.mobjects import LABELS, Arrow3D
+from gdkit.objectives import g
+from gdkit.outputs import ROOT
+from gdkit.screen import overlap, screen_box
+from tests.craft import SCREEN, at_beat_ends, every_frame, length_on_screen
+from tests.helpers import MANIM
+
+MIN_LABEL_PX = 20  # height of a label on a 1080p screen
+MIN_SHAFT_PX = 60  # length of the step arrow's shaft on a 1080p screen
+
+
+def labels_of(scene) -> list:
+    """Every label and caption on screen: top-level mobjects drawn in the labels pass (a
+    plain Group of them counts as its parts)."""
+    found = []
+    for mob in scene.mobjects:
+        if mob.z_index != LABELS:
+            continue
+        parts = mob.submobjects if type(mob) is Group else [mob]
+        found += [p for p in parts if p.family_members_with_points()]
+    return found
+
+
+def marks_of(scene) -> list:
+    """What a label must not cover: arrowheads, and the points the shot is about (the
+    scene's dot, ball or balls)."""
+    marks = [
+        part[1]  # the tip
+        for mob in scene.mobjects
+        for part in mob.get_family()
+        if isinstance(part, Arrow3D)
+    ]
+    for name in ("dot", "ball"):
+        if getattr(scene, name, None) is not None:
+            marks.append(getattr(scene, name))
+    marks += list(getattr(scene, "balls", []))
+    return [m for m in marks if m in scene.get_mobject_family_members()]
+
+
+def layout_problems(scene) -> list[str]:
+    frame, problems = scene.frame, []
+    labels = [(label, screen_box(label, frame, SCREEN)) for label in labels_of(scene)]
+    on_screen = [
+        (label, box)
+        for label, box in labels
+        if box is not None and box[1][0] > 0 and box[0][0] < SCREEN[0] and box[1][1] > 0
+        and box[0][1] < SCREEN[1]
+    ]  # fmt: skip
+    for label, box in on_screen:
+        height = box[1][1] - box[0][1]
+        if height < MIN_LABEL_PX:
+            problems.append(f"{describe(label)} is {height:.0f} px high")
+    for i, (a, box_a) in enumerate(on_screen):
+        for b, box_b in on_screen[i + 1 :]:
+            if overlap(box_a, box_b):
+                problems.append(f"{describe(a)} overlaps {describe(b)}")
+        for mark in marks_of(scene):
+            mark_box = screen_box(mark, frame, SCREEN)
+            if mark_box is not None and overlap(box_a, mark_box):
+                problems.append(f"{describe(a)} covers a {type(mark).__name__}")
+    return problems
+
+
+def describe(label) -> str:
+    return f"label at {np.round(label.get_center(), 2).tolist()} ({type(label).__name__})"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_m3_labels_are_legible_and_apart_at_every_beat_end(lang):
+    problems = at_beat_ends("M3", lang, layout_problems)
+    assert {beat: p for beat, p in problems.items() if p} == {}
+
+
+@pytest.fixture(scope="module")
+def m3_frames():
+    """Per frame of M3 (10 fps): beat, the step arrow's shaft as drawn (px at 1080p) once
+    the step has grown to its length, and how square-on the camera sees the tangent plane."""
+    _, (gx, gy) = g.tangent_plane((5, 12))
+    normal = np.array([-gx, -gy, 1.0]) / np.linalg.norm([-gx, -gy, 1.0])
+    rows = []
+
+    def look(scene):
+        arrow = getattr(scene, "step_arrow", None)
+        shaft = None
+        step = getattr(scene, "step", None)
+        grown = step is not None and step.get_value() >= scene.h
+        if grown and arrow in scene.get_mobject_family_members():
+            end = scene.step_end()
+            tip_at = arrow[1].get_points()
+            drawn_end = tip_at[np.argmax(tip_at @ end)] if np.any(end) else None
+            if drawn_end is not None and np.linalg.norm(drawn_end - end) < 1e-3:
+                shaft_points = arrow[0].get_points()
+                along = shaft_points @ (end / np.linalg.norm(end))
+                start = shaft_points[np.argmin(along)]
+                neck = shaft_points[np.argmax(along)]
+                shaft = length_on_screen(scene.frame, start, neck)
+        eye = scene.frame.get_implied_camera_location()
+        facing = abs(normal @ (eye - scene.frame.get_center()) / np.linalg.norm(eye))
+        rows.append((scene.current_beat, shaft, facing))
+
+    every_frame("M3", "zh", 10, look)
+    return rows
+
+
+def test_m3_step_reads_as_an_arrow_in_every_frame(m3_frames):
+    shafts = [(beat, s) for beat, s, _ in m3_frames if 4 <= beat <= 10 and s is not None]
+    assert len(shafts) > 300  # the arrow is drawn as the step through beats 4 to 10
+    short = [(beat, round(s)) for beat, s in shafts if s < MIN_SHAFT_PX]
+    assert short == []
+
+
+def test_m3_plane_is_never_seen_edge_on(m3_frames):
+    facing = [(beat, f) for beat, _, f in m3_frames if 3 <= beat <= 10]
+    assert min(f for _, f in facing) > 0.4
+
+
+def test_m3_plane_is_whole_on_screen_where_it_is_introduced():
+    def plane_box(scene):
+        layers = [m for m in scene.mobjects if type(m).__name__ == "ParametricLayer"]
+        return screen_box(layers[0], scene.frame, SCREEN) if layers else None
+
+    boxes = at_beat_ends("M3", "zh", plane_box)
+    for beat in (2, 3, 9, 10):
+        (x0, y0), (x1, y1) = boxes[beat]
+        # Inside the frame, below the caption and above the subtitles' strip.
+        assert 0 <= x0 and x1 <= SCREEN[0], beat
+        assert 0.08 * SCREEN[1] <= y0 and y1 <= 0.88 * SCREEN[1], beat
+
+
+@pytest.mark.parametrize("order", ["front layer first", "back layer first"])
+def test_a_fading_layer_hides_nothing_behind_it_in_either_order(order):
+    """A layer in front, faded almost away, over a yellow layer behind it: the yellow shows
+    through whichever is drawn first (a layer writing depth would hide it, drawn first)."""
+    from manimlib import BLUE, YELLOW, ThreeDScene
+
+    from gdkit.mobjects import ParametricLayer
+
+    def square(z, color, opacity):
+        return (
+            ParametricLayer(
+                lambda u, v: (u, v, z), u_range=(-2, 2), v_range=(-2, 2), resolution=(2, 2)
+            )
+            .set_color(color)
+            .set_opacity(opacity)
+        )
+
+    scene = ThreeDScene(camera_config=dict(resolution=(320, 180)))
+    scene.frame.reorient(0, 0)  # looking straight down: the front layer covers the back one
+    front, back = square(1, BLUE, 0.05), square(0, YELLOW, 0.6)
+    scene.add(*((front, back) if order == "front layer first" else (back, front)))
+    scene.update_frame(force_draw=True)
+    red, green, blue = np.asarray(scene.camera.get_image())[90, 160, :3].astype(int)
+    assert red > 90 and green > 90 and blue < 90  # yellow, not the dark background
+
+
+def frames_of(video, times, size=(320, 180)) -> list[np.ndarray]:
+    """Grey levels of the frames at `times` (seconds)."""
+    frames = []
+    for t in times:
+        raw = subprocess.run(
+            ["ffmpeg", "-loglevel", "error", "-ss", str(t), "-i", str(video), "-frames:v", "1",
+             "-s", f"{size[0]}x{size[1]}", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+            capture_output=True, check=True,
+        ).stdout  # fmt: skip
+        frames.append(np.frombuffer(raw, np.uint8).reshape(size[1], size[0]).astype(int))
+    return frames
+
+
+def darker_than_both(start, middle, end, by: int = 24) -> float:
+    """Share of pixels darker in the middle of a fade than at both of its ends."""
+    return float((middle < np.minimum(start, end) - by).mean())
+
+
+@pytest.mark.parametrize(
+    "beat, fade",
+    [(2, (0.0, 1.0, 2.0)), (11, (0.5, 2.0, 3.5))],
+    ids=["M3.2 surface to plane", "M3.11 plane to surface"],
+)
+def test_m3_fades_blend_without_dark_occluders(tmp_path, beat, fade):
+    result = subprocess.run(
+        [MANIM, "S3.py", "M3", "--beat", f"{beat}..{beat}", "-r", "320x180", "--fps", "10",
+         "-q", "--media", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    video = tmp_path / f"videos/zh/180p10/M3.beats-{beat}-{beat}.mp4"
+    start, middle, end = frames_of(video, fade)
+    assert darker_than_both(start, middle, end) < 0.002
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", ["M8", "M10"])
+def test_descent_labels_are_legible_and_apart_at_every_beat_end(name, lang):
+    problems = at_beat_ends(name, lang, layout_problems)
+    assert {beat: p for beat, p in problems.items() if p} == {}
+
+
+def test_m10_labels_never_collide_while_the_balls_move():
+    seen = []
+
+    def look(scene):
+        labels = [label for label in scene.labels if label in scene.get_mobject_family_members()]
+        boxes = [screen_box(label, scene.frame, SCREEN) for label in labels]
+        clashes = sum(overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+        seen.append((round(scene.time, 1), clashes))
+
+    every_frame("M10", "zh", 10, look)
+    assert len(seen) > 150
+    assert [(t, n) for t, n in seen if n] == []
+
+
+def test_m10_ends_on_a_composed_frame_that_counts_the_kept_run():
+    def last_frame(scene):
+        surface = next(m for m in scene.mobjects if type(m).__name__ == "CheckerSurface")
+        (x0, y0), (x1, y1) = screen_box(surface, scene.frame, SCREEN)
+        return (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, scene.iteration.get_value()
+
+    cx, cy, width, count = at_beat_ends("M10", "zh", last_frame)[2]
+    assert abs(cx - SCREEN[0] / 2) < 0.1 * SCREEN[0] and abs(cy - SCREEN[1] / 2) < 0.12 * SCREEN[1]
+    assert width > 0.6 * SCREEN[0]
+    from gdkit.descent import multi_start
+    from gdkit.objectives import h
+    from tests.craft import shot_class
+
+    m10 = shot_class("M10")
+    runs = multi_start(h, [(s, lr) for s, lr, _ in m10.runs], tol=m10.tol, max_steps=m10.max_steps)
+    assert count == runs.best.steps == 33
