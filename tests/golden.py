@@ -87,12 +87,12 @@ def write_stills(name: str, lang: str, out: Path, settings=()) -> None:
         thumbnail(still).save(out / f"{n:02}.png")
 
 
-def refresh(langs=("zh", "en")) -> None:
+def refresh(shots=(), langs=("zh", "en")) -> None:
     from gdkit import storyboard
 
     for lang in langs:
         (GOLDEN_DIR / lang).mkdir(parents=True, exist_ok=True)
-        for name in storyboard.shots():
+        for name in shots or storyboard.shots():
             stills = fresh_stills(name, lang)
             for beat, still in zip(storyboard.shot(name).beats, stills, strict=True):
                 still.save(golden_path(lang, beat.label), optimize=True)
@@ -101,7 +101,12 @@ def refresh(langs=("zh", "en")) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.golden")
-    parser.add_argument("--refresh", action="store_true", help="render the golden images anew")
+    parser.add_argument(
+        "--refresh",
+        nargs="*",
+        metavar="SHOT",
+        help="render the golden images anew (of these shots only, if given)",
+    )
     parser.add_argument(
         "--stills",
         nargs="+",
@@ -112,8 +117,8 @@ def main(argv=None) -> int:
     if args.stills:
         name, lang, out, *settings = args.stills
         write_stills(name, lang, Path(out), settings)
-    if args.refresh:
-        refresh()
+    if args.refresh is not None:
+        refresh(args.refresh)
     return 0
 
 
