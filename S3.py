@@ -338,7 +338,7 @@ class M3(BeatScene3D):
         """A short note of what is shown, fixed in the frame at the top."""
         new = caption(key, 30).to_edge(UP, buff=0.3).fix_in_frame().set_z_index(LABELS)
         self.play(FadeOut(self.caption), FadeIn(new), run_time=0.5)
-        self.caption = new
+        self.caption, self.caption_key = new, key
 
 
 if __name__ == "__main__":

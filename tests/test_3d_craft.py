@@ -13,7 +13,7 @@ from manimlib import Group
 from gdkit.mobjects import LABELS, Arrow3D
 from gdkit.objectives import g
 from gdkit.outputs import ROOT
-from gdkit.screen import overlap, screen_box
+from gdkit.screen import overlap, screen_box, to_screen
 from tests.craft import SCREEN, at_beat_ends, every_frame, length_on_screen
 from tests.helpers import MANIM
 
@@ -237,3 +237,74 @@ def test_m10_ends_on_a_composed_frame_that_counts_the_kept_run():
     m10 = shot_class("M10")
     runs = multi_start(h, [(s, lr) for s, lr, _ in m10.runs], tol=m10.tol, max_steps=m10.max_steps)
     assert count == runs.best.steps == 33
+
+
+def test_m3_captions_say_what_each_beat_shows():
+    keys = at_beat_ends("M3", "en", lambda scene: getattr(scene, "caption_key", None))
+    assert keys == {
+        1: None,
+        2: "tangent_plane",
+        3: "circle_h",
+        4: "step_plus_x",
+        5: "step_plus_y",
+        6: "step_any",
+        7: "angles",
+        8: "step_any",  # the angles are hidden again: the caption no longer names them
+        9: "step_gradient",
+        10: "step_neg_gradient",
+        11: "on_surface",
+        12: "lr_1_5",
+        13: "lr_0_5",
+    }
+
+
+def test_m8_ends_with_no_axis_across_the_ball():
+    def clearance(scene):
+        frame, ball = scene.frame, scene.ball
+        centre = to_screen(frame, ball.get_center(), SCREEN)[0]
+        radius = screen_box(ball, frame, SCREEN)[1][0] - centre[0]
+        gaps = []
+        axes = next(m for m in scene.mobjects if type(m).__name__ == "ThreeDAxes")
+        for axis in (axes.x_axis, axes.y_axis, axes.z_axis):
+            a, b = to_screen(frame, [axis.get_start(), axis.get_end()], SCREEN)
+            t = np.clip((centre - a) @ (b - a) / ((b - a) @ (b - a)), 0, 1)
+            gaps.append(np.linalg.norm(a + t * (b - a) - centre) - radius)
+        return min(gaps)
+
+    assert at_beat_ends("M8", "zh", clearance)[1] > 10  # px at 1080p
+
+
+def test_m10_runs_have_colours_told_apart():
+    from manimlib.utils.color import color_to_rgb
+
+    from tests.craft import shot_class
+
+    colours = [np.array(color_to_rgb(c)) * 255 for *_, c in shot_class("M10").runs]
+    closest = min(np.linalg.norm(a - b) for i, a in enumerate(colours) for b in colours[i + 1 :])
+    assert closest > 80  # red #FC6255 and the old maroon #C55F73 were 60 apart
+
+
+def test_m10_holds_its_last_frame():
+    views = []
+
+    def look(scene):
+        frame = scene.frame
+        views.append((scene.time, tuple(np.round(frame.get_center(), 6)), frame.get_height()))
+
+    every_frame("M10", "zh", 10, look)
+    end = views[-1][0]
+    moves = zip(views[:-1], views[1:], strict=True)
+    last_move = max(before[0] for before, after in moves if before[1:] != after[1:])
+    assert end - last_move >= 2.9
+
+
+def test_layers_are_drawn_far_to_near():
+    from gdkit.mobjects import ParametricLayer
+
+    layer = ParametricLayer(lambda u, v: (u, v, u * v), u_range=(-2, 2), v_range=(-2, 2))
+    eye = np.array([3.0, -4.0, 5.0])
+    layer.sort_faces_from(eye)
+    faces = layer.get_points()[layer.triangle_indices.reshape(-1, 3)].mean(axis=1)
+    distance = np.linalg.norm(faces - eye, axis=1)
+    assert np.all(np.diff(distance) <= 1e-9)  # each face no nearer than the next
+    assert sorted(layer.triangle_indices.reshape(-1, 3).tolist()) == sorted(layer.faces.tolist())
