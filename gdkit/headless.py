@@ -54,6 +54,7 @@ def prepare(resolution: tuple[int, int] | None = None) -> None:
     _reuse_unchanged_prefix()
     _batch_moving_apart()
     _read_frames_directly()
+    _straighten_wild_handles()
     _parse_each_svg_once()
     _read_tex_templates_with_libyaml()
     _add_corners_at_once()
@@ -536,6 +537,45 @@ def _read_frames_directly() -> None:
     Camera.get_raw_fbo_data = read
 
 
+def _straighten_wild_handles() -> None:
+    """Outlines parsed from SVG keep no handle flung far off its curve.
+
+    manimgl turns each cubic curve of an SVG into quadratic ones, placing each new handle
+    where two tangent lines cross; when those lines are nearly parallel the crossing can
+    land far away (a few glyphs of Noto Sans CJK at some sizes: "到" in "回到曲面" at 30
+    points), and the curve becomes a spike that the fill's anti-aliased border draws as a
+    stray line across the text. Such a handle is put back on its chord."""
+    from manimlib.mobject.svg.svg_mobject import SVGMobject
+
+    parse = SVGMobject.mobjects_from_svg_string
+
+    def mobjects_from_svg_string(self, svg_string):
+        submobjects = parse(self, svg_string)
+        for mob in submobjects:
+            straighten_wild_handles(mob)
+        return submobjects
+
+    mobjects_from_svg_string.__wrapped__ = parse
+    SVGMobject.mobjects_from_svg_string = mobjects_from_svg_string
+
+
+def straighten_wild_handles(mob, reach: float = 2.0):
+    """Move each handle of `mob`'s quadratic curves that lies further than `reach` chords
+    from its chord's middle (no true quadratic piece of a cubic does) onto that middle."""
+    points = mob.get_points()
+    if len(points) < 3:
+        return mob
+    starts, handles, ends = points[0:-2:2], points[1:-1:2], points[2::2]
+    middles = (starts + ends) / 2
+    chords = np.linalg.norm(ends - starts, axis=1)
+    wild = np.linalg.norm(handles - middles, axis=1) > reach * chords + 1e-6
+    if wild.any():
+        points = points.copy()
+        points[1:-1:2][wild] = middles[wild]
+        mob.set_points(points)
+    return mob
+
+
 def _parse_each_svg_once() -> None:
     """Formulas and text keep their parsed outlines in the project's cache.
 
@@ -563,7 +603,7 @@ def _parse_each_svg_once() -> None:
                 if isinstance(self, StringMobject) and not self.use_labelled_svg
                 else None
             )
-            key = repr((manimlib.__version__, self.hash_seed, labelled))
+            key = repr((manimlib.__version__, OUTLINES, self.hash_seed, labelled))
             stored = _unpickled(SVG_CACHE, key, VMobject)
             if stored is None:
                 init(self)  # parses, and keeps the result in memory
@@ -580,6 +620,7 @@ def _parse_each_svg_once() -> None:
 
 
 SVG_CACHE = Cache("svg")
+OUTLINES = "straightened-1"  # how parsed outlines are made here: a new value parses anew
 
 
 def _unpickled(store: Cache, key: str, kind: type):

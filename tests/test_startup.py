@@ -153,3 +153,30 @@ def test_parts_of_a_formula_read_back_from_disk_select_the_same_glyphs(empty_dis
     for part in ("a", "b"):
         assert len(read[part]) == 1
         assert np.array_equal(read[part][0].get_points(), parsed[part][0].get_points())
+
+
+def test_no_glyph_outline_has_a_handle_flung_off_its_curve():
+    """manimgl placed one handle of "到" (Noto Sans CJK, 30 points) 1.2 units off its glyph:
+    a spike drawn as a stray line across M3.11's caption."""
+    from gdkit.headless import straighten_wild_handles
+
+    caption = Text("回到曲面：学习率 1", font_size=30)
+    for glyph in caption.family_members_with_points():
+        width, height = glyph.get_width(), glyph.get_height()
+        assert width < 0.4 and height < 0.4  # one character of 30 points
+    square = Tex(r"\nabla g = \frac{\partial g}{\partial x}")
+    before = [p.get_points().copy() for p in square.family_members_with_points()]
+    for part, points in zip(square.family_members_with_points(), before, strict=True):
+        assert np.array_equal(straighten_wild_handles(part).get_points(), points)
+
+
+def test_a_wild_handle_is_put_back_on_its_chord():
+    from manimlib import VMobject
+
+    from gdkit.headless import straighten_wild_handles
+
+    curve = VMobject().set_points(
+        np.array([[0, 0, 0], [9, -7, 0], [1, 0, 0], [1.5, 0.2, 0], [2, 0, 0.0]])
+    )
+    points = straighten_wild_handles(curve).get_points()
+    assert np.allclose(points[1], [0.5, 0, 0]) and np.allclose(points[3], [1.5, 0.2, 0])
