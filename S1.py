@@ -211,6 +211,36 @@ class M9(BeatScene):
         self.wait()
 
 
+class Coda(BeatScene):
+    """The film's closing beat: the method in one line, held as the last frame."""
+
+    fades_out = False  # the film ends on this frame
+    rule_color = YELLOW
+    alpha_color = PURPLE_B  # as in M6
+
+    def construct(self):
+        # Coda.1 the update rule, its learning rate, and when it stops
+        self.beat(1)
+        title = Text(text("gradient_descent"), font_size=52)
+        rule = Tex(
+            r"x_{k+1} = x_k - \alpha\,\nabla f(x_k)",
+            font_size=80,
+            t2c={r"\alpha": self.alpha_color, r"\nabla f": self.rule_color},
+        )
+        name = Text(text("learning_rate"), font_size=36).set_color(self.alpha_color)
+        until = Text(text("repeat_until"), font_size=34).set_color(GREY_A)
+        VGroup(title, rule, until).arrange(DOWN, buff=1.1).shift(0.4 * UP)
+        name.next_to(rule[r"\alpha"], DOWN, buff=0.55)
+        until.next_to(name, DOWN, buff=0.45).set_x(0)
+        pointer = Arrow(name.get_top(), rule[r"\alpha"].get_bottom(), buff=0.1)
+        pointer.set_color(self.alpha_color)
+        self.play(FadeIn(title, shift=0.3 * DOWN))
+        self.play(Write(rule), run_time=2)
+        self.play(GrowArrow(pointer), FadeIn(name, shift=0.2 * UP))
+        self.play(FadeIn(until))
+        self.wait(3)
+
+
 if __name__ == "__main__":
     from gdkit.cli import run_file
 

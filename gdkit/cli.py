@@ -22,6 +22,7 @@ from gdkit import outputs
 from gdkit.text import LANGUAGES, default_language
 
 RESOLUTIONS = {"l": (854, 480), "m": (1280, 720), "hd": (1920, 1080), "uhd": (3840, 2160)}
+FADE_SECONDS = 0.5  # a shot rises from the background, and sinks back, over this long
 # ManimCE's quality flags, for hands used to them.
 CE_QUALITY = {"-ql": "-l", "-qm": "-m", "-qh": "--hd", "-qk": "--uhd"}
 # Fonts the scenes set text in, and the Debian package of each: words, and the digits of
@@ -243,7 +244,7 @@ def scene_classes(module) -> dict:
     from gdkit import storyboard
     from gdkit.scenes import Beats
 
-    order = list(storyboard.shots())
+    order = [shot.name for shot in storyboard.film()]
     found = {
         name: obj
         for name, obj in vars(module).items()
@@ -347,6 +348,11 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
                 file_name=stem,
                 quiet=opts.quiet,
                 preset=encoder_preset(opts.resolution),
+                # A whole shot opens from the background and closes to it, half a second each.
+                fade_in=0 if still or first > 1 else round(FADE_SECONDS * opts.fps),
+                fade_out=0
+                if still or last or not scene_class.fades_out
+                else round(FADE_SECONDS * opts.fps),
             ),
             skip_animations=still or first > 1,
         )

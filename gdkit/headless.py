@@ -7,6 +7,7 @@ and makes every standalone OpenGL context an EGL one (Mesa on the CPU, or the GP
 
 from __future__ import annotations
 
+import collections
 import os
 import pickle
 import queue
@@ -286,14 +287,21 @@ def file_writer_class():
       the constant rate factor either way), and manimgl's no-op colour filter is dropped;
     - frames go to ffmpeg from a second thread, so that the next frame is drawn while the
       encoder takes in the last one, and are counted;
+    - the first `fade_in` frames rise from the background and the last `fade_out` frames sink
+      back into it, so that a shot opens from and closes to the background;
     - an encoder that fails is an error, not a movie cut short.
     """
     from manimlib.scene.scene_file_writer import ProgressDisplay, SceneFileWriter
 
     class FileWriter(SceneFileWriter):
-        def __init__(self, *args, preset: str = "medium", **kwargs):
+        def __init__(
+            self, *args, preset: str = "medium", fade_in: int = 0, fade_out: int = 0, **kwargs
+        ):
             self.preset = preset
             self.frames_sent = 0
+            self.fade_in, self.fade_out = fade_in, fade_out
+            self.frames_drawn = 0
+            self.tail = collections.deque()  # the last frames, held back to fade them out
             super().__init__(*args, **kwargs)
 
         # The file name is used whole (manimgl's `with_suffix` would cut `M3.from-beat-12`).
@@ -356,12 +364,30 @@ def file_writer_class():
                     return
 
         def send(self, frame: bytes) -> None:
+            if self.frames_drawn < self.fade_in:
+                frame = self.faded(frame, (self.frames_drawn + 1) / (self.fade_in + 1))
+            self.frames_drawn += 1
+            if self.fade_out:
+                self.tail.append(frame)
+                if len(self.tail) <= self.fade_out:
+                    return
+                frame = self.tail.popleft()
+            self.encode(frame)
+
+        def encode(self, frame: bytes) -> None:
             if self.sender_error is not None:
                 self.encoder_failed()
             self.frames.put(frame)
             self.frames_sent += 1
             if self.progress_display is not None:
                 self.progress_display.update()
+
+        def faded(self, frame: bytes, weight: float) -> bytes:
+            """`frame` blended towards the background (weight 0: all background)."""
+            weight = weight * weight * (3 - 2 * weight)  # eased at both ends
+            background = np.array(self.scene.camera.background_rgba, np.float32) * 255
+            pixels = np.frombuffer(frame, np.uint8).reshape(-1, 4).astype(np.float32)
+            return (background + (pixels - background) * weight).round().astype(np.uint8).tobytes()
 
         def write_frame(self, camera) -> None:
             if self.write_to_movie:
@@ -391,6 +417,10 @@ def file_writer_class():
             if self.ended_with_interrupt:
                 self.abort()
                 return
+            held = len(self.tail)
+            for i, frame in enumerate(self.tail):
+                self.encode(self.faded(frame, 1 - (i + 1) / (held + 1)))
+            self.tail.clear()
             self.frames.put(None)
             self.sender.join()
             self.writing_process.stdin.close()

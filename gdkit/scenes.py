@@ -43,12 +43,17 @@ class Beats:
     """Mixin for a manimgl Scene whose class name is a storyboard shot (M1..M10).
 
     The runner may set `start_beat` (frames before it are fast-forwarded, not rendered) and
-    `end_beat` (the scene stops when that beat is over, for stills).
+    `end_beat` (the scene stops when that beat is over).
+
+    Each beat lasts at least as long as its narration takes to read in the scene's language:
+    where the animations are shorter, the beat's last frame is held for the rest.
     """
 
     shot_name: str | None = None  # defaults to the class name
     start_beat: int = 1
     end_beat: int | None = None
+    fades_out = True  # the film's last shot holds its last frame instead
+    held_for_narration = True  # each beat lasts at least its narration's reading time
 
     def setup(self):
         super().setup()
@@ -70,6 +75,8 @@ class Beats:
             raise BeatError(f"{label} marked where {self.shot.name}.{expected} was due")
         if n > len(self.shot.beats):
             raise BeatError(f"{label}: {self.shot.name} has only {len(self.shot.beats)} beats")
+        if self.beat_starts:
+            self.hold_for_reading()
         if self.end_beat is not None and n > self.end_beat:
             raise EndScene()
         for hook in self.beat_hooks:
@@ -78,6 +85,15 @@ class Beats:
             self.stop_skipping()
             self.skip_time = self.time
         self.beat_starts.append(self.time)
+
+    def hold_for_reading(self) -> None:
+        """Hold the current beat's last frame until its narration has had time to be read."""
+        if not self.held_for_narration:
+            return
+        beat = self.shot.beats[self.current_beat - 1]
+        missing = beat.reading_seconds(language()) - (self.time - self.beat_starts[-1])
+        if missing > 1e-6:
+            self.wait(missing)
 
     def beat_caption(self, n: int | None = None) -> str:
         return self.shot.beats[(n or self.current_beat) - 1].caption(language())
@@ -129,6 +145,8 @@ class Beats:
         # Checked before the movie is moved under its final name; an interrupted render
         # (manimgl's `run` catches Ctrl-C and tears down) has no beats to check.
         if not self.file_writer.ended_with_interrupt:
+            if self.beat_starts and self.current_beat == len(self.shot.beats):
+                self.hold_for_reading()
             self.check_beats()
             for hook in self.beat_hooks:
                 hook(self, None)
@@ -142,6 +160,8 @@ class Beats:
                 "start": round(max(float(t - self.skip_time), 0.0), 4),
                 "zh": beat.zh,
                 "en": beat.en,
+                "narration": {lang: beat.narration(lang) for lang in ("zh", "en")},
+                "reading_s": round(beat.reading_seconds(language()), 2),
             }
             for beat, t in zip(self.shot.beats, self.beat_starts, strict=False)
             if beat.number >= self.start_beat

@@ -44,6 +44,16 @@ TEXT: dict[str, dict[str, str]] = {
     "hud_point": {"zh": "当前坐标 {xyz}", "en": "Point {xyz}"},
     "hud_iterations": {"zh": "迭代次数 {n}", "en": "Iterations {n}"},
     "converged_in": {"zh": "收敛：共 {n} 步", "en": "Converged in {n} steps"},
+    # The coda
+    "gradient_descent": {"zh": "梯度下降", "en": "Gradient descent"},
+    "repeat_until": {
+        "zh": "重复这一步，直到梯度足够小",
+        "en": "repeat until the gradient is small",
+    },
+    # The film's tags (not on screen)
+    "film_title": {"zh": "梯度下降", "en": "Gradient descent"},
+    "track_narration": {"zh": "旁白", "en": "Narration"},
+    "track_notes": {"zh": "分镜说明", "en": "Shot notes"},
     "diverged": {"zh": "x 离开绘图区间：发散", "en": "x left the plot: diverged"},
 }
 

@@ -38,9 +38,10 @@ from gdkit.cli import (
     writable_folder,
 )
 from gdkit.outputs import ROOT
-from gdkit.text import LANGUAGES
+from gdkit.text import LANGUAGES, text
 
 QUALITIES = {"preview": RESOLUTIONS["l"], "final": RESOLUTIONS["hd"], "4k": RESOLUTIONS["uhd"]}
+LANGUAGE_CODES = {"zh": "chi", "en": "eng"}  # ISO 639-2, as mp4 subtitle tracks are tagged
 
 
 class BuildError(Exception):
@@ -68,7 +69,7 @@ class Film:
 
     @property
     def shots(self) -> list[storyboard.Shot]:
-        return list(storyboard.shots().values())
+        return storyboard.film()
 
     def video(self, shot: storyboard.Shot) -> Path:
         return self.shot_dir / f"{shot.name}.mp4"
@@ -243,14 +244,22 @@ def film_timeline(film: Film, parts: list[dict]) -> dict:
                     {
                         "beat": b["beat"],
                         "start": round(t + b["start"], 4),
-                        "caption": b[film.lang],
+                        "narration": b["narration"][film.lang],
+                        "reading_s": b["reading_s"],
+                        "note": b[film.lang],
                     }
                     for b in part["beats"]
                 ],
             }
         )
         t += part["duration"]
-    return {"lang": film.lang, "fps": film.fps, "duration": round(t, 4), "shots": shots}
+    return {
+        "lang": film.lang,
+        "paced_for": film.lang,  # each beat lasts at least its narration's reading time
+        "fps": film.fps,
+        "duration": round(t, 4),
+        "shots": shots,
+    }
 
 
 def srt_time(t: float) -> str:
@@ -258,17 +267,19 @@ def srt_time(t: float) -> str:
     return f"{ms // 3600000:02}:{ms // 60000 % 60:02}:{ms // 1000 % 60:02},{ms % 1000:03}"
 
 
-def subtitles(timeline: dict) -> str:
-    """One subtitle per beat, as SubRip."""
+def subtitles(timeline: dict, what: str = "narration") -> str:
+    """One subtitle per beat, as SubRip: the narration, or the storyboard's shot notes."""
     cues = []
     for shot in timeline["shots"]:
         end_of_shot = shot["start"] + shot["duration"]
         ends = [b["start"] for b in shot["beats"][1:]] + [end_of_shot]
         for beat, end in zip(shot["beats"], ends, strict=True):
-            cues.append(
-                f"{len(cues) + 1}\n{srt_time(beat['start'])} --> {srt_time(end)}\n"
-                f"{shot['shot']}.{beat['beat']} · {beat['caption']}\n"
+            line = (
+                beat["narration"]
+                if what == "narration"
+                else f"{shot['shot']}.{beat['beat']} · {beat['note']}"
             )
+            cues.append(f"{len(cues) + 1}\n{srt_time(beat['start'])} --> {srt_time(end)}\n{line}\n")
     return "\n".join(cues)
 
 
@@ -296,8 +307,10 @@ def publish_film(film: Film, timeline: dict, parts: list[dict]) -> None:
             for path in (final, srt, sidecar)
         }
         metadata = temporaries.enter_context(outputs.Temporary(final.with_suffix(".chapters")))
+        notes = temporaries.enter_context(outputs.Temporary(final.with_suffix(".notes.srt")))
         concat = temporaries.enter_context(outputs.Temporary(final.with_suffix(".concat")))
         made_at[srt].write_text(subtitles(timeline), encoding="utf-8")
+        notes.path.write_text(subtitles(timeline, "notes"), encoding="utf-8")
         metadata.path.write_text(chapters(timeline), encoding="utf-8")
         concat.path.write_text(
             "".join(f"file {concat_quoted(film.video(s))}\n" for s in film.shots)
@@ -308,10 +321,17 @@ def publish_film(film: Film, timeline: dict, parts: list[dict]) -> None:
                 "-f", "concat", "-safe", "0", "-i", str(concat.path),
                 "-i", str(metadata.path),
                 "-i", str(made_at[srt]),
-                "-map", "0:v", "-map", "2:s",
+                "-i", str(notes.path),
+                "-map", "0:v", "-map", "2:s", "-map", "3:s",
                 "-map_metadata", "1", "-map_chapters", "1",
                 "-c:v", "copy", "-c:s", "mov_text",
-                "-metadata:s:s:0", f"language={'chi' if film.lang == 'zh' else 'eng'}",
+                "-metadata", f"title={text('film_title', film.lang)}",
+                "-metadata:s:s:0", f"language={LANGUAGE_CODES[film.lang]}",
+                "-metadata:s:s:0", f"handler_name={text('track_narration', film.lang)}",
+                "-disposition:s:0", "default",
+                "-metadata:s:s:1", f"language={LANGUAGE_CODES[film.lang]}",
+                "-metadata:s:s:1", f"handler_name={text('track_notes', film.lang)}",
+                "-disposition:s:1", "0",
                 "-f", "mp4", str(made_at[final]),
             ],
         )  # fmt: skip

@@ -16,15 +16,19 @@ from gdkit.manim_imports import *
 
 
 class M1(BeatScene):
+    held_for_narration = False  # beats as long as their animations, for exact timings
+
     def construct(self):
         self.beat(1)
         square = Square(color=YELLOW, fill_opacity=1).shift(3 * LEFT)
         self.play(FadeIn(square), run_time=1)
         self.beat(2)
         self.play(square.animate.shift(6 * RIGHT), run_time=1)
+        self.wait(1)  # the shot fades out to the background over its last half second
 
 
 class M6(BeatScene):
+    held_for_narration = False
     broken_at_beat = None
     skips_a_beat = False
     run_time = 1

@@ -56,7 +56,7 @@ def test_renders_headless_with_a_beats_sidecar(scene_file, tmp_path):
     assert result.stdout.split() == [str(video), str(sidecar)]
     beats = json.loads(sidecar.read_text())
     assert beats["shot"] == "M1" and beats["lang"] == "zh" and beats["fps"] == 10
-    assert beats["resolution"] == [320, 180] and beats["duration"] == pytest.approx(2.0)
+    assert beats["resolution"] == [320, 180] and beats["duration"] == pytest.approx(3.0)
     assert [(b["beat"], b["start"]) for b in beats["beats"]] == [(1, 0), (2, 1.0)]
     assert beats["beats"][1]["zh"] == "擦去目标函数"
     # The square faded in on the left, then moved right: frames are neither blank nor equal.
@@ -83,7 +83,10 @@ def test_renders_headless_with_a_beats_sidecar(scene_file, tmp_path):
         check=True,
     )
     stream = json.loads(probe.stdout)["streams"][0]
-    assert (stream["width"], stream["height"], int(stream["nb_read_frames"])) == (320, 180, 20)
+    assert (stream["width"], stream["height"], int(stream["nb_read_frames"])) == (320, 180, 30)
+    # A whole shot rises from the background and sinks back into it.
+    first, last = frame_at(video, 0), frame_at(video, 2.9)
+    assert first.max() < 40 and last.max() < 40
 
 
 def sidecar_of(video: Path) -> dict:
@@ -121,9 +124,9 @@ def test_a_beat_preview_is_named_as_a_part_never_as_the_shot(scene_file, tmp_pat
     ]
     shot, beats = sidecar_of(out / "M1.mp4"), sidecar_of(out / "M1.from-beat-2.mp4")
     assert [(b["beat"], b["start"]) for b in shot["beats"]] == [(1, 0), (2, 1.0)]
-    assert (shot["first_beat"], shot["frames"], shot["duration"]) == (1, 20, 2.0)
+    assert (shot["first_beat"], shot["frames"], shot["duration"]) == (1, 30, 3.0)
     assert [(b["beat"], b["start"]) for b in beats["beats"]] == [(2, 0)]
-    assert (beats["first_beat"], beats["frames"], beats["duration"]) == (2, 10, 1.0)
+    assert (beats["first_beat"], beats["frames"], beats["duration"]) == (2, 20, 2.0)
     assert shot["inputs"] == beats["inputs"]
     assert final_names(out) == [
         "M1.beats.json", "M1.from-beat-2.beats.json", "M1.from-beat-2.mp4", "M1.mp4",

@@ -20,8 +20,8 @@ from gdkit.outputs import ROOT
 from tests.helpers import MANIM, one_line_error, unprivileged
 
 SIZE, FPS = ("128x72", "2")
-SHOTS = list(storyboard.shots())
-BEATS = sum(len(s.beats) for s in storyboard.shots().values())
+SHOTS = [shot.name for shot in storyboard.film()]  # the storyboard's ten, and the coda
+BEATS = sum(len(s.beats) for s in storyboard.film())
 
 
 def build_command(media: Path, *extra) -> list[str]:
@@ -54,6 +54,8 @@ def whole_film(media: Path) -> dict:
         ]
     cues = film(media).with_suffix(".srt").read_text().strip().split("\n\n")
     assert len(cues) == BEATS
+    narration = [c.split("\n", 2)[2] for c in cues]
+    assert narration == [b.narration("zh") for s in storyboard.film() for b in s.beats]
     probe = subprocess.run(
         ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-show_chapters",
          "-of", "json", str(film(media))],
@@ -241,3 +243,26 @@ def test_bad_build_options_get_one_line_and_leave_nothing(tmp_path, args, word):
     one_line_error(result, word)
     assert result.returncode == 2
     assert not (tmp_path / "media").exists()
+
+
+def test_the_film_is_paced_for_its_narration_and_subtitled_with_it(built):
+    timeline = whole_film(built)
+    beats = [b for shot in timeline["shots"] for b in shot["beats"]]
+    ends = [b["start"] for b in beats[1:]] + [timeline["duration"]]
+    short = [
+        (b["narration"][:12], round(end - b["start"], 2), b["reading_s"])
+        for b, end in zip(beats, ends, strict=True)
+        if end - b["start"] < b["reading_s"] - 0.01
+    ]
+    assert timeline["paced_for"] == "zh" and short == []
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries",
+         "stream=index,codec_type:stream_disposition=default:stream_tags=language,handler_name"
+         ":format_tags=title", "-of", "json", str(film(built))],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    made = json.loads(probe.stdout)
+    tracks = [s for s in made["streams"] if s["codec_type"] == "subtitle"]
+    assert [(t["tags"]["language"], t["tags"]["handler_name"], t["disposition"]["default"])
+            for t in tracks] == [("chi", "旁白", 1), ("chi", "分镜说明", 0)]  # fmt: skip
+    assert made["format"]["tags"]["title"] == "梯度下降"
