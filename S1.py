@@ -2,7 +2,7 @@
 M9 (the gradient in n variables)."""
 
 from gdkit.manim_imports import *
-from gdkit.mobjects import Unwrite, caption, fit_width
+from gdkit.mobjects import Morph, Unwrite, caption, fit_width
 
 DF_DX = r"\frac{\partial f}{\partial x}"
 DF_DY = r"\frac{\partial f}{\partial y}"
@@ -16,14 +16,14 @@ class M1(BeatScene):
     objective_color = YELLOW
 
     def construct(self):
-        # M1.1 the objective and the current point, upper left
+        # M1.1 the objective and the current point
         self.beat(1)
-        objective = Tex(g.latex, font_size=44).set_color(self.objective_color)
-        fit_width(objective, FRAME_WIDTH - 1).to_corner(UL)
+        objective = Tex(g.latex, font_size=48).set_color(self.objective_color)
+        fit_width(objective, FRAME_WIDTH - 1.6).move_to(1.0 * UP)
         x0, y0 = self.point
         self.coords = coords = rf"(x, y, z) = ({x0}, {y0}, {g.value(self.point):.4f})"
-        current_point = caption("current_point", coords=coords)
-        current_point.next_to(objective, DOWN, buff=0.6, aligned_edge=LEFT)
+        current_point = caption("current_point", 36, coords=coords)
+        current_point.next_to(objective, DOWN, buff=1.0)
         self.play(Write(objective), run_time=3)
         self.play(FadeIn(current_point, shift=0.3 * DOWN))
         self.wait(2)
@@ -31,27 +31,31 @@ class M1(BeatScene):
         # M1.2 the objective goes, the point stays
         self.beat(2)
         self.play(Unwrite(objective), run_time=2)
-        self.play(current_point.animate.to_corner(UL))
+        self.play(current_point.animate.scale(1.25).move_to(ORIGIN))
         self.wait(1)
 
 
 class M4(BeatScene):
-    font_size = 40
+    font_size = 36
+    note_color = GREY_A
 
     def tex(self, *strings, t2c=None):
         return Tex(*strings, font_size=self.font_size, t2c=PARTIAL_COLORS | (t2c or {}))
 
+    def note(self, key, **math):
+        return caption(key, font_size=26, color=self.note_color, **math)
+
     def construct(self):
         # M4.1 the tangent plane g and its partial derivatives
         self.beat(1)
+        legend = self.note("surface_and_plane", f="f", g="g").to_corner(UL, buff=0.75)
         plane = self.tex(r"g = Ax + By + g_0")
         slopes = self.tex(rf"{DG_DX} = A, \quad {DG_DY} = B")
         tangency = self.tex(rf"{DF_DX} = {DG_DX}, \quad {DF_DY} = {DG_DY}")
-        lines = VGroup(plane, slopes, tangency).arrange(DOWN, buff=0.6).to_edge(UP, buff=0.8)
-        note = caption("plane_tangent", font_size=28, color=GREY_A)
-        note.next_to(tangency, RIGHT, buff=0.4)
+        lines = VGroup(plane, slopes, tangency).arrange(DOWN, buff=0.6).shift(0.4 * UP)
+        note = self.note("plane_tangent").next_to(tangency, RIGHT, buff=0.4)
         VGroup(tangency, note).match_x(lines)
-        self.play(Write(plane))
+        self.play(FadeIn(legend), Write(plane))
         self.play(FadeIn(slopes, shift=0.3 * DOWN))
         self.play(FadeIn(tangency, shift=0.3 * DOWN), FadeIn(note))
         self.wait(2)
@@ -60,10 +64,10 @@ class M4(BeatScene):
         self.beat(2)
         coefficients = self.tex(rf"A = {DF_DX}, \quad B = {DF_DY}").move_to(slopes)
         self.play(
-            TransformMatchingParts(
+            Morph(
                 VGroup(slopes, tangency),
                 coefficients,
-                matched_pairs=[
+                pairs=[
                     (slopes["A"], coefficients["A"]),
                     (slopes["B"], coefficients["B"]),
                     (tangency[DF_DX], coefficients[DF_DX]),
@@ -73,12 +77,14 @@ class M4(BeatScene):
             FadeOut(note),
         )
         self.wait()
-        tangent_plane = self.tex(rf"g = {DF_DX}\,x + {DF_DY}\,y + g_0").to_edge(UP, buff=0.4)
+        tangent_plane = self.tex(rf"g = {DF_DX}\,x + {DF_DY}\,y + g_0")
+        top = tangent_plane.copy().next_to(legend, DOWN, buff=0.35).set_x(0)
+        tangent_plane.scale(1.3).move_to(0.4 * UP)  # the result, on its own for now
         self.play(
-            TransformMatchingParts(
+            Morph(
                 VGroup(plane, coefficients),
                 tangent_plane,
-                matched_pairs=[
+                pairs=[
                     (coefficients[DF_DX], tangent_plane[DF_DX]),
                     (coefficients[DF_DY], tangent_plane[DF_DY]),
                     (plane["g_0"], tangent_plane["g_0"]),
@@ -89,22 +95,23 @@ class M4(BeatScene):
 
         # M4.3 a step h along +x
         self.beat(3)
+        self.play(tangent_plane.animate.become(top))
         x_line = self.tex(rf"g(x_0+h, y_0) = {DF_DX}(x_0+h) + {DF_DY}\,y_0 + g_0")
         x_change = self.tex(rf"\Delta g_x = g(x_0+h, y_0) - g(x_0, y_0) = {DF_DX}\,h")
-        x_pair = VGroup(x_line, x_change).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
-        x_pair.next_to(tangent_plane, DOWN, buff=0.7)
-        self.play(TransformMatchingTex(tangent_plane.copy(), x_line), run_time=2)
-        self.play(TransformMatchingTex(x_line.copy(), x_change), run_time=2)
+        x_pair = VGroup(x_line, x_change).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+        x_pair.next_to(tangent_plane, DOWN, buff=0.4)
+        self.play(Morph(tangent_plane.copy(), x_line))
+        self.play(Morph(x_line.copy(), x_change))
         self.wait()
 
         # M4.4 a step h along +y, derived from the y line
         self.beat(4)
         y_line = self.tex(rf"g(x_0, y_0+h) = {DF_DX}\,x_0 + {DF_DY}(y_0+h) + g_0")
         y_change = self.tex(rf"\Delta g_y = g(x_0, y_0+h) - g(x_0, y_0) = {DF_DY}\,h")
-        y_pair = VGroup(y_line, y_change).arrange(DOWN, buff=0.45, aligned_edge=LEFT)
-        y_pair.next_to(x_pair, DOWN, buff=0.6, aligned_edge=LEFT)
-        self.play(TransformMatchingTex(tangent_plane.copy(), y_line), run_time=2)
-        self.play(TransformMatchingTex(y_line.copy(), y_change), run_time=2)
+        y_pair = VGroup(y_line, y_change).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+        y_pair.next_to(x_pair, DOWN, buff=0.4, aligned_edge=LEFT)
+        self.play(Morph(tangent_plane.copy(), y_line))
+        self.play(Morph(y_line.copy(), y_change))
         self.wait()
 
         # M4.5 a step h in any direction (α from +x, β from +y)
@@ -112,11 +119,11 @@ class M4(BeatScene):
         x_result = self.tex(rf"\Delta g_x = {DF_DX}\,h")
         y_result = self.tex(rf"\Delta g_y = {DF_DY}\,h")
         results = VGroup(x_result, y_result).arrange(RIGHT, buff=1.5)
-        results.next_to(tangent_plane, DOWN, buff=0.6)
+        results.next_to(tangent_plane, DOWN, buff=0.4)
         self.play(
             FadeOut(VGroup(x_line, y_line)),
-            TransformMatchingTex(x_change, x_result),
-            TransformMatchingTex(y_change, y_result),
+            Morph(x_change, x_result),
+            Morph(y_change, y_result),
         )
         any_line = self.tex(
             rf"g(x_0+h\cos\alpha , y_0+h\cos\beta) = "
@@ -124,29 +131,32 @@ class M4(BeatScene):
         )
         any_change = self.tex(rf"\Delta g = {DF_DX}\,h\cos\alpha + {DF_DY}\,h\cos\beta")
         rate = self.tex(rf"\frac{{\Delta g}}{{h}} = {DF_DX}\cos\alpha + {DF_DY}\cos\beta")
-        fit_width(any_line, FRAME_WIDTH - 1).next_to(results, DOWN, buff=0.7)
-        any_change.next_to(any_line, DOWN, buff=0.5)
-        rate.next_to(any_change, DOWN, buff=0.5)
-        self.play(TransformMatchingTex(tangent_plane.copy(), any_line), run_time=2)
-        self.play(TransformMatchingTex(any_line.copy(), any_change), run_time=2)
-        self.play(TransformMatchingTex(any_change.copy(), rate), run_time=2)
+        fit_width(any_line, FRAME_WIDTH - 1.4).next_to(results, DOWN, buff=0.45)
+        any_change.next_to(any_line, DOWN, buff=0.3)
+        rate.next_to(any_change, DOWN, buff=0.3)
+        angles = self.note("direction_angles", a=r"\alpha", b=r"\beta").to_corner(UR, buff=0.75)
+        self.play(Morph(tangent_plane.copy(), any_line), FadeIn(angles))
+        self.play(Morph(any_line.copy(), any_change))
+        self.play(Morph(any_change.copy(), rate))
         self.wait()
 
         # M4.6 the same as a dot product: the gradient appears
         self.beat(6)
         self.play(
-            FadeOut(VGroup(any_line, any_change)), rate.animate.next_to(results, DOWN, buff=0.8)
+            FadeOut(VGroup(any_line, any_change)), rate.animate.next_to(results, DOWN, buff=0.6)
         )
         vector_form = self.tex(
             r"\frac{\Delta g}{h} = "
             rf"\left({DF_DX}\,\hat{{\imath}} + {DF_DY}\,\hat{{\jmath}}\right) \cdot "
             r"\left(\cos\alpha\,\hat{\imath} + \cos\beta\,\hat{\jmath}\right)"
         ).move_to(rate)
-        self.play(TransformMatchingTex(rate, vector_form), run_time=2)
+        self.play(Morph(rate, vector_form))
         gradient_form = self.tex(r"= \nabla f \cdot \hat{e}_h", t2c={r"\nabla f": YELLOW})
         gradient_form.next_to(vector_form, DOWN, buff=0.5)
+        # The second line's "=" under the first one's
+        equals = vector_form["="][0]
         gradient_form.shift(
-            (vector_form[0].get_right()[0] - gradient_form[0].get_left()[0]) * RIGHT
+            (equals.get_center()[0] - gradient_form["="][0].get_center()[0]) * RIGHT
         )
         self.play(FadeIn(gradient_form, shift=0.3 * DOWN))
         conclusion = caption(
@@ -156,7 +166,7 @@ class M4(BeatScene):
             ratio=r"\Delta g / h",
             color=YELLOW,
         )
-        conclusion.next_to(gradient_form, DOWN, buff=0.7).set_x(0)
+        conclusion.next_to(gradient_form, DOWN, buff=0.6).set_x(0)
         self.play(Write(conclusion), run_time=2)
         self.wait(2)
 
@@ -195,7 +205,7 @@ class M9(BeatScene):
         formula = Tex(
             rf"\nabla f({args}) = {terms}", font_size=self.font_size, t2c={r"\nabla f": YELLOW}
         )
-        return fit_width(formula, FRAME_WIDTH - 1)
+        return fit_width(formula, 0.86 * FRAME_WIDTH)
 
     def construct(self):
         # M9.1 the gradient grows one variable at a time
@@ -205,7 +215,7 @@ class M9(BeatScene):
         self.wait()
         for n in self.variables[1:]:
             bigger = self.gradient(n)
-            self.play(TransformMatchingTex(formula, bigger), run_time=1.5)
+            self.play(Morph(formula, bigger), run_time=1.5)
             formula = bigger
             self.wait()
         self.wait()

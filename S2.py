@@ -1,7 +1,7 @@
 """M2: a walker's cane, its angle to the body, and the slope of the ground it finds."""
 
 from gdkit.manim_imports import *
-from gdkit.mobjects import caption, live_row
+from gdkit.mobjects import Number, caption, live_row
 
 
 class M2(BeatScene):
@@ -9,12 +9,15 @@ class M2(BeatScene):
     cane_length = 4.0
     start_inclination = 30.0  # degrees below the horizontal
     changes = ((40.0, None), (10.0, None), (89.0, 2.01))  # (inclination, new length) per beat
-    scale = 1.15  # screen units per unit of length
-    foot = np.array([-5.3, -2.0, 0.0])
+    scale = 1.25  # screen units per unit of length
+    foot = np.array([-4.8, -1.2, 0.0])
+    back_foot = 0.75  # how far behind the front foot the back foot stands
     cane_color = GREY_A
     ground_color = "#B08D57"
     alpha_color = BLUE
     theta_color = YELLOW
+    theta_radius = 2.2  # of the arc that marks the ground's slope
+    readout_size = 36
 
     def construct(self):
         self.inclination = ValueTracker(self.start_inclination)
@@ -37,9 +40,14 @@ class M2(BeatScene):
             formula=r"\tan\theta = \frac{l\cos\alpha - h}{l\sin\alpha}",
         )
         box = SurroundingRectangle(formula, buff=0.25).set_stroke(YELLOW, 2)
-        where = caption("cane_where", 26, l="l", h="h").next_to(box, DOWN, buff=0.3)
-        VGroup(formula, box, where).to_corner(UR, buff=0.5)
-        readouts = self.get_readouts().next_to(where, DOWN, buff=0.6).align_to(where, LEFT)
+        where = VGroup(
+            caption("cane_where", 24, l="l", h="h"),
+            caption("cane_angle", 24, alpha=r"\alpha"),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        where.next_to(box, DOWN, buff=0.3, aligned_edge=LEFT)
+        readouts = self.get_readouts().next_to(where, DOWN, buff=0.5, aligned_edge=LEFT)
+        # Beside the figure, the block centred in the height of the frame
+        VGroup(formula, box, where, readouts).move_to(np.array([3.45, 0.3, 0]))
         self.play(Write(formula), ShowCreation(box), run_time=2)
         self.play(FadeIn(where, shift=0.2 * DOWN))
         self.play(FadeIn(readouts))
@@ -60,18 +68,29 @@ class M2(BeatScene):
     def to_screen(self, xy):
         return self.foot + self.scale * np.array([xy[0], xy[1], 0.0])
 
+    def ground_direction(self):
+        """Along the ground, forward: from the foot through the cane's tip."""
+        return normalize(self.to_screen(self.pose().tip) - self.foot)
+
     def get_walker(self):
-        """A stick figure holding the cane at height h above its front foot."""
+        """A stick figure holding the cane at height h above its front foot; its back foot
+        stands on the ground, whatever its slope."""
         s, h = self.scale, self.hand_height
         foot, hand = self.to_screen((0, 0)), self.to_screen((0, h))
         hip = self.to_screen((-0.3, 0.48 * h))
         neck = self.to_screen((-0.3, 1.3 * h))
         head = Circle(radius=0.3 * s).move_to(self.to_screen((-0.3, 1.3 * h + 0.32)))
+        back_leg = Line(hip, self.to_screen((-self.back_foot, 0)))
+        back_leg.add_updater(
+            lambda leg: leg.put_start_and_end_on(
+                hip, self.foot - self.back_foot * s * self.ground_direction()
+            )
+        )
         figure = VGroup(
             head,
             Line(neck, hip),
             Line(hip, foot),
-            Line(hip, self.to_screen((-0.75, 0))),
+            back_leg,
             VMobject().set_points_as_corners(
                 [self.to_screen((-0.3, 1.2 * h)), self.to_screen((-0.25, 1.05 * h)), hand]
             ),
@@ -92,21 +111,26 @@ class M2(BeatScene):
             hand, tip = self.to_screen(pose.hand), self.to_screen(pose.tip)
             cane.put_start_and_end_on(hand, tip)
             tip_mark.move_to(tip)
-            side = rotate_vector(normalize(tip - hand), PI / 2)
-            label.move_to(midpoint(hand, tip) + 0.35 * side)
+            # Outside the angle, low down the cane: clear of α at the hand.
+            outside = rotate_vector(normalize(tip - hand), PI / 2)
+            label.move_to(interpolate(hand, tip, 0.65) + 0.32 * outside)
 
         return VGroup(cane, tip_mark, label).add_updater(follow)
 
     def get_ground(self):
-        """The ground through the foot and the cane's tip, and the level it is measured from."""
+        """The ground through the foot and the cane's tip, and the level it is measured from;
+        both reach past the arc that marks θ."""
         ground = Line(LEFT, RIGHT, stroke_width=5).set_stroke(self.ground_color)
-        level = DashedLine(self.foot, self.foot + 3 * RIGHT, stroke_width=2).set_stroke(GREY_C)
+        reach_past_arc = self.theta_radius + 0.7
+        level = DashedLine(self.foot, self.foot + reach_past_arc * RIGHT, stroke_width=2)
+        level.set_stroke(GREY_C)
 
         def follow(line):
             pose = self.pose()
-            direction = normalize(self.to_screen(pose.tip) - self.foot)
-            reach = self.scale * np.linalg.norm(pose.tip) + 1.5
-            line.put_start_and_end_on(self.foot - 1.5 * direction, self.foot + reach * direction)
+            direction = self.ground_direction()
+            reach = max(self.scale * np.linalg.norm(pose.tip) + 1.2, reach_past_arc)
+            back = (self.back_foot + 0.4) * self.scale
+            line.put_start_and_end_on(self.foot - back * direction, self.foot + reach * direction)
 
         return VGroup(ground.add_updater(follow), level)
 
@@ -128,21 +152,26 @@ class M2(BeatScene):
 
     def get_theta_arc(self):
         """θ, between the level and the ground; θ > 0 where the ground falls ahead."""
-        arc = Arc(0, 1, radius=1.6).set_stroke(self.theta_color, 3)
+        radius = self.theta_radius
+        arc = Arc(0, 1, radius=radius).set_stroke(self.theta_color, 4)
         label = Tex(r"\theta", font_size=34).set_color(self.theta_color)
 
         def follow(group):
             angle = -np.radians(self.pose().theta)
-            arc.set_points(Arc(0, angle, radius=1.6, arc_center=self.foot).get_points())
-            label.move_to(self.foot + 2.0 * rotate_vector(RIGHT, angle / 2) + 0.15 * RIGHT)
+            arc.set_points(Arc(0, angle, radius=radius, arc_center=self.foot).get_points())
+            # Beyond the arc's middle, on the side the ground turns to.
+            side = -1 if angle < 0 else 1
+            label.move_to(
+                self.foot + (radius + 0.35) * rotate_vector(RIGHT, angle / 2) + 0.12 * side * UP
+            )
 
         return VGroup(arc, label).add_updater(follow)
 
     def get_readouts(self):
-        size = 36
+        size = self.readout_size
 
         def number(get_value, color, unit="°"):
-            value = DecimalNumber(get_value(), num_decimal_places=2, unit=unit, font_size=size)
+            value = Number(get_value(), num_decimal_places=2, unit=unit, font_size=size)
 
             def update(m):
                 m.set_value(get_value())

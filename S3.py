@@ -273,14 +273,16 @@ class M3(BeatScene3D):
         )
         return axes, labels
 
-    def axis_end(self, v, reach=3.0, inside=0.8):
-        """Where an axis label goes: as far along the axis as the view shows it, within the
-        middle `inside` of the screen, away from what the shot is about at its centre."""
+    def axis_end(self, v, reach=3.0):
+        """Where an axis label goes: as far along the axis as the view shows it, inside the
+        middle of the screen (clear of the caption above and the subtitles below), away
+        from what the shot is about at its centre."""
         lo, hi = 0.0, reach
         for _ in range(12):  # the axis leaves that box once, somewhere in [lo, hi]
             t = (lo + hi) / 2
-            x, y = to_screen(self.frame, t * v, (2, 2))[0] - 1
-            lo, hi = (t, hi) if max(abs(x), abs(y)) < inside else (lo, t)
+            x, y = to_screen(self.frame, t * v, (2, 2))[0] - 1  # -1..1, y down
+            inside = abs(x) < 0.8 and -0.7 < y < 0.62
+            lo, hi = (t, hi) if inside else (lo, t)
         return lo * v
 
     def label(self, template, place, before=None):
@@ -336,7 +338,7 @@ class M3(BeatScene3D):
 
     def show_caption(self, key):
         """A short note of what is shown, fixed in the frame at the top."""
-        new = caption(key, 30).to_edge(UP, buff=0.3).fix_in_frame().set_z_index(LABELS)
+        new = caption(key, 30).to_edge(UP, buff=0.6).fix_in_frame().set_z_index(LABELS)
         self.play(FadeOut(self.caption), FadeIn(new), run_time=0.5)
         self.caption, self.caption_key = new, key
 

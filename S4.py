@@ -1,7 +1,7 @@
 """The 1D shots: M5 (step length and tangent slope) and M7 (gradient descent on f)."""
 
 from gdkit.manim_imports import *
-from gdkit.mobjects import FunctionPlot, caption, live_row
+from gdkit.mobjects import FunctionPlot, Number, caption, live_row
 
 
 class PlotOfF(BeatScene):
@@ -12,13 +12,15 @@ class PlotOfF(BeatScene):
 
     def setup(self):
         super().setup()
-        self.plot = FunctionPlot(f).to_corner(DL, buff=0.6)
+        # Left of the frame, above the strip kept for subtitles.
+        self.plot = FunctionPlot(f)
+        self.plot.move_to(np.array([-6.25, -2.68, 0]), aligned_edge=DL)
 
 
 class M5(PlotOfF):
     stops = (-0.2, 1.4)
     tangent_color = PURPLE_B
-    tangent_length = 3.0
+    tangent_length = 2.0
 
     def tangent_line(self, x_tracker):
         """The tangent at the tracked x, a fixed length on screen."""
@@ -48,9 +50,7 @@ class M5(PlotOfF):
         dot = Dot(radius=0.1).set_color(self.dot_color)
         dot.f_always.move_to(lambda: plot.point_at(x_tracker.get_value()))
         tangent = self.tangent_line(x_tracker)
-        self.slope = slope = DecimalNumber(
-            f.gradient(self.start_x)[0], num_decimal_places=3, font_size=44
-        )
+        self.slope = slope = Number(f.gradient(self.start_x)[0], num_decimal_places=3, font_size=44)
         slope.f_always.set_value(lambda: f.gradient(x_tracker.get_value())[0])
         readout = live_row(Tex("k =", font_size=44), slope, buff=0.2)
         readout.set_color(self.tangent_color)
@@ -91,6 +91,32 @@ class M7(PlotOfF):
             self.runs.append(run)
             self.show_run(run)
 
+    min_arrow = 0.5  # screen units: a shorter step is drawn magnified, and says so
+
+    def step_arrow(self, x_old, x_new):
+        """The step from x_old to x_new as an arrow just below the x axis, a dashed drop
+        from the point to where it starts; a step too short to see is drawn magnified,
+        with its factor."""
+        axes = self.plot.axes
+        below = 0.28 * DOWN
+        start, end = axes.c2p(x_old, 0) + below, axes.c2p(x_new, 0) + below
+        length = np.linalg.norm(end - start)
+        factor = 1
+        if length < self.min_arrow:
+            factor = next(
+                k
+                for k in (2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**4, 10**5, 10**6)
+                if k * length >= self.min_arrow
+            )
+            end = start + factor * (end - start)
+        arrow = Arrow(start, end, buff=0, thickness=3).set_color(self.arrow_color)
+        drop = DashedLine(self.plot.point_at(x_old), axes.c2p(x_old, 0), stroke_width=2)
+        parts = VGroup(drop.set_stroke(self.arrow_color, opacity=0.7), arrow)
+        if factor > 1:
+            note = Tex(rf"\times {factor}", font_size=24).set_color(self.arrow_color)
+            parts.add(note.next_to(arrow, DOWN, buff=0.08))
+        return parts
+
     def show_run(self, run):
         plot, size = self.plot, 1.15 * self.font_size
         x_tracker = ValueTracker(run.points[0, 0])
@@ -99,16 +125,16 @@ class M7(PlotOfF):
             return x_tracker.get_value()
 
         # Set up the HUD: learning rate, iteration, the step and where the point is
-        iteration = Integer(0, font_size=size)
+        iteration = Number(0, num_decimal_places=0, font_size=size)
         hud = VGroup(
             caption("hud_learning_rate", self.font_size, alpha=rf"\alpha = {run.lr:.2f}"),
             caption("hud_iteration", self.font_size, n=iteration),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        step_value = DecimalNumber(0, num_decimal_places=3, font_size=size)
+        step_value = Number(0, num_decimal_places=3, font_size=size)
         step_row = live_row(Tex(r"\Delta x = -\alpha f'(x) =", font_size=size), step_value)
         step_row.set_color(self.arrow_color)
-        x_value = DecimalNumber(current(), num_decimal_places=3, font_size=size)
-        fx_value = DecimalNumber(f.value(current()), num_decimal_places=3, font_size=size)
+        x_value = Number(current(), num_decimal_places=3, font_size=size)
+        fx_value = Number(f.value(current()), num_decimal_places=3, font_size=size)
         x_value.f_always.set_value(current)
         fx_value.f_always.set_value(lambda: f.value(current()))
         point_row = live_row(
@@ -122,19 +148,19 @@ class M7(PlotOfF):
         trail = VGroup()
         self.play(FadeOut(self.last_run), FadeIn(panel), FadeIn(dot, scale=0.5))
 
-        # Each step: the arrow Δx = -α f'(x) with its value, then the point moves
+        # Each step: the arrow Δx = -α f'(x) along the x axis (below the point, clear of
+        # it), with its value; then the point moves
         durations = step_durations(
             run.steps, self.step_time, self.fastest_step, self.detailed_steps, self.speed_up
         )
         steps = zip(run.points[:-1, 0], run.points[1:, 0], durations, strict=True)
         for k, (x_old, x_new, duration) in enumerate(steps):
-            start = plot.point_at(x_old)
-            end = plot.axes.c2p(min(x_new, plot.axes.x_range[1] + 0.3), f.value(x_old))
-            arrow = Arrow(start, end, buff=0, thickness=3).set_color(self.arrow_color)
+            x_shown = min(x_new, plot.axes.x_range[1] + 0.3)
             step_value.set_value(x_new - x_old)
-            trail.add(Dot(start, radius=0.05).set_color(self.trail_color))
+            trail.add(Dot(plot.point_at(x_old), radius=0.05).set_color(self.trail_color))
             self.add(trail)
-            self.play(GrowArrow(arrow), run_time=duration / 2)
+            arrow = self.step_arrow(x_old, x_shown)
+            self.play(FadeIn(arrow), run_time=duration / 2)
             if plot.axes.x_range[0] <= x_new <= plot.axes.x_range[1]:
                 self.play(
                     x_tracker.animate.set_value(x_new),
@@ -147,7 +173,7 @@ class M7(PlotOfF):
                 x_tracker.set_value(x_new)
                 dot.clear_updaters()
                 self.play(
-                    dot.animate.move_to(end).set_opacity(0),
+                    dot.animate.move_to(plot.axes.c2p(x_shown, f.value(x_old))).set_opacity(0),
                     FadeOut(arrow),
                     ChangeDecimalToValue(iteration, k + 1),
                     run_time=duration / 2,

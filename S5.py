@@ -125,7 +125,7 @@ class M8(SurfaceDescent):
             caption("hud_iterations", self.font_size, n=self.iteration),
         )
         rows.arrange(DOWN, aligned_edge=LEFT).set_color(self.hud_color)
-        self.hud = panel(rows).to_corner(UL, buff=0.3).fix_in_frame().set_z_index(LABELS)
+        self.hud = panel(rows).to_corner(UL, buff=0.75).fix_in_frame().set_z_index(LABELS)
         self.shown_iterate = 0
 
         # M8.1 the whole descent, the camera following the ball
@@ -206,7 +206,7 @@ class M10(SurfaceDescent):
         self.add(axes, surface, self.get_axis_labels(axes))
         self.iteration = Number(0, num_decimal_places=0, font_size=self.font_size * 1.15)
         hud = panel(caption("hud_iterations", self.font_size, n=self.iteration))
-        hud.to_corner(UL, buff=0.3).fix_in_frame().set_z_index(LABELS)
+        hud.to_corner(UL, buff=0.75).fix_in_frame().set_z_index(LABELS)
 
         # M10.1 all four descend together; each stops on its own
         self.beat(1)

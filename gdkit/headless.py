@@ -364,8 +364,8 @@ def file_writer_class():
                     return
 
         def send(self, frame: bytes) -> None:
-            if self.frames_drawn < self.fade_in:
-                frame = self.faded(frame, (self.frames_drawn + 1) / (self.fade_in + 1))
+            if self.frames_drawn < self.fade_in:  # the first frame is the background itself
+                frame = self.faded(frame, self.frames_drawn / self.fade_in)
             self.frames_drawn += 1
             if self.fade_out:
                 self.tail.append(frame)
@@ -418,8 +418,8 @@ def file_writer_class():
                 self.abort()
                 return
             held = len(self.tail)
-            for i, frame in enumerate(self.tail):
-                self.encode(self.faded(frame, 1 - (i + 1) / (held + 1)))
+            for i, frame in enumerate(self.tail):  # down to the background itself
+                self.encode(self.faded(frame, (held - 1 - i) / held))
             self.tail.clear()
             self.frames.put(None)
             self.sender.join()

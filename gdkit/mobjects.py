@@ -8,13 +8,14 @@ import numpy as np
 from manimlib import (
     BLUE_B,
     BLUE_C,
-    DOWN,
     GREY_B,
+    LEFT,
     OUT,
     RIGHT,
     SMALL_BUFF,
     UP,
     WHITE,
+    AnimationGroup,
     Axes,
     DecimalNumber,
     Group,
@@ -140,8 +141,8 @@ class FunctionPlot(VGroup):
         objective: Objective,
         x_range=(-2, 2, 0.5),
         y_range=(0, 4, 1),
-        width=8.5,
-        height=6.4,
+        width=8.0,
+        height=5.4,
         curve_color="#00FFFF",
     ):
         self.objective = objective
@@ -157,7 +158,8 @@ class FunctionPlot(VGroup):
         y_label = Tex(f"{objective.name}(x)", font_size=34).next_to(
             self.axes.y_axis.get_end(), RIGHT, SMALL_BUFF
         )
-        origin = Tex("O", font_size=28).next_to(self.axes.c2p(0, 0), DOWN + RIGHT, SMALL_BUFF)
+        # Up and left of the origin: the curve, and a descent's trail, pass below and right.
+        origin = Tex("O", font_size=28).next_to(self.axes.c2p(0, 0), UP + LEFT, SMALL_BUFF)
         self.labels = VGroup(x_label, y_label, origin)
         self.curve = self.axes.get_graph(
             lambda t: objective.value(t), x_range=self.visible_x_range(), color=curve_color
@@ -310,6 +312,71 @@ class CheckerSurface(TranslucentLayer):
         rgbas = np.array([color_to_rgba(c, opacity) for c in colors])
         self.data["rgba"][:] = rgbas[parity]
         return self
+
+
+class Morph(AnimationGroup):
+    """One formula becomes another, glyph by glyph: the runs of glyphs the two share (in
+    order, as `difflib` finds them) move, or scale, to their new places; every other glyph
+    fades out, or in, where it stands. No glyph ever turns into another, so no frame shows
+    glyph soup. `pairs` adds (source part, target part) matches found by name."""
+
+    def __init__(self, source, target, pairs=(), run_time: float = 2, **kwargs):
+        from difflib import SequenceMatcher
+
+        from manimlib import FadeIn, FadeOut, Transform
+
+        self.source, self.target = source, target
+        glyphs_a = source.family_members_with_points()
+        glyphs_b = target.family_members_with_points()
+        matched = []
+        for part_a, part_b in pairs:
+            matched += zip(
+                part_a.family_members_with_points(),
+                part_b.family_members_with_points(),
+                strict=True,
+            )
+        taken_a = {id(a) for a, _ in matched}
+        taken_b = {id(b) for _, b in matched}
+        rest_a = [g for g in glyphs_a if id(g) not in taken_a]
+        rest_b = [g for g in glyphs_b if id(g) not in taken_b]
+        runs = SequenceMatcher(
+            None, [shape_key(g) for g in rest_a], [shape_key(g) for g in rest_b], autojunk=False
+        )
+        for i, j, size in runs.get_matching_blocks():
+            matched += zip(rest_a[i : i + size], rest_b[j : j + size], strict=True)
+        moves = [(a, b) for a, b in matched if same_glyph(a, b)]
+        moved_a, moved_b = {id(a) for a, _ in moves}, {id(b) for _, b in moves}
+        super().__init__(
+            *(Transform(a, b) for a, b in moves),
+            *(FadeOut(g) for g in glyphs_a if id(g) not in moved_a),
+            *(FadeIn(g) for g in glyphs_b if id(g) not in moved_b),
+            run_time=run_time,
+            **kwargs,
+        )
+
+    def clean_up_from_scene(self, scene) -> None:
+        super().clean_up_from_scene(scene)
+        scene.remove(self.mobject, self.source)
+        scene.add(self.target)
+
+
+def outline(glyph: Mobject) -> np.ndarray:
+    """A glyph's outline, whatever its place and size: moved to the origin, unit size."""
+    points = glyph.get_points()[:, :2]
+    return (points - points.min(axis=0)) / (np.ptp(points, axis=0).max() or 1.0)
+
+
+def shape_key(glyph: Mobject) -> tuple:
+    """A coarse key of a glyph's shape (point count and proportions), to line glyphs up."""
+    width, height = np.ptp(glyph.get_points()[:, :2], axis=0)
+    return (len(glyph.get_points()), round(float(width / (height or 1.0)), 1))
+
+
+def same_glyph(a: Mobject, b: Mobject, tolerance: float = 0.3) -> bool:
+    """Whether two glyphs have one shape (TeX places the same glyph a little differently
+    from one formula to the next, by up to a quarter of its size in its outline's points)."""
+    pa, pb = outline(a), outline(b)
+    return pa.shape == pb.shape and bool(np.abs(pa - pb).max() < tolerance)
 
 
 def Unwrite(mob: Mobject, **kwargs):

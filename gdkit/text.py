@@ -12,8 +12,12 @@ TEXT: dict[str, dict[str, str]] = {
     # M2
     "ground_slope": {"zh": "地面斜率 {formula}", "en": "Ground slope {formula}"},
     "cane_where": {
-        "zh": "式中 {l} 为盲杖长度，{h} 为手离地高度",
-        "en": "where {l} is the cane length and {h} the hand height",
+        "zh": "式中 {l} 为盲杖长度，{h} 为手离地高度，",
+        "en": "where {l} is the cane length, {h} the hand height,",
+    },
+    "cane_angle": {
+        "zh": "{alpha} 为盲杖与身体的夹角",
+        "en": "and {alpha} the angle between cane and body",
     },
     # M3
     "step_plus_x": {"zh": "沿 x 正方向前进", "en": "Step along +x"},
@@ -32,6 +36,14 @@ TEXT: dict[str, dict[str, str]] = {
     "circle_h": {"zh": "半径为 h 的圆", "en": "Circle of radius h"},
     # M4
     "plane_tangent": {"zh": "（切平面与曲面 f 相切）", "en": "(the plane is tangent to f)"},
+    "surface_and_plane": {
+        "zh": "{f} 为曲面，{g} 为它在该点的切平面",
+        "en": "{f} is the surface, {g} its tangent plane at the point",
+    },
+    "direction_angles": {
+        "zh": "{a} 与 {b} 为前进方向的方向角",
+        "en": "{a} and {b} are the step's direction angles",
+    },
     "max_when_aligned": {
         "zh": "当 {grad} 与 {e} 同向时，{ratio} 取最大值",
         "en": "{ratio} is largest when {grad} and {e} point the same way",

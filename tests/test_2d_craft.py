@@ -1,0 +1,199 @@
+"""What a viewer of the whole film sees, measured: every frame composed inside the title-safe
+area with the bottom strip left to subtitles, no two texts on top of each other, formulas that
+change part by part without glyph soup, a narration line for every beat, read in full."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from manimlib import StringMobject, VMobject
+
+from gdkit import storyboard
+from gdkit.mobjects import LABELS, Morph, Number, outline, same_glyph
+from gdkit.screen import overlap, screen_box
+from tests.craft import SCREEN, at_beat_ends, every_frame
+
+FLAT = ["M1", "M2", "M4", "M5", "M6", "M7", "M9", "Coda"]  # drawn in the plane of the screen
+SAFE = 0.9  # the title-safe share of the frame
+SUBTITLES = 0.12  # the bottom strip kept for subtitles
+
+
+def inside_the_safe_area(box) -> bool:
+    (x0, y0), (x1, y1) = box
+    width, height = SCREEN
+    margin_x, margin_y = (1 - SAFE) / 2 * width, (1 - SAFE) / 2 * height
+    return (
+        x0 >= margin_x
+        and x1 <= width - margin_x
+        and y0 >= margin_y
+        and y1 <= (1 - SUBTITLES) * height
+    )
+
+
+def on_screen(box) -> bool:
+    (x0, y0), (x1, y1) = box
+    return x1 > 0 and x0 < SCREEN[0] and y1 > 0 and y0 < SCREEN[1]
+
+
+def texts_of(scene) -> list:
+    """Every text on screen, as a unit: formulas, words, numbers."""
+    found = []
+
+    def walk(mob):
+        if isinstance(mob, StringMobject | Number):
+            if mob.family_members_with_points() and mob.get_fill_opacity() > 0.01:
+                found.append(mob)
+            return
+        for sub in mob.submobjects:
+            walk(sub)
+
+    for mob in scene.mobjects:
+        walk(mob)
+    return found
+
+
+def composition_problems(scene) -> list[str]:
+    frame, problems = scene.frame, []
+    drawn = [
+        m for m in scene.mobjects
+        if m is not frame and any(
+            isinstance(p, VMobject) for p in m.family_members_with_points()
+        ) or m.z_index >= LABELS
+    ]  # fmt: skip
+    flat = scene.shot.name in FLAT
+    # In the 3D shots, surfaces run off the frame by design: their labels must not.
+    checked = drawn if flat else [
+        part
+        for m in drawn
+        if m.z_index >= LABELS
+        for part in (m.submobjects if type(m).__name__ == "Group" else [m])
+    ]  # fmt: skip
+    for mob in checked:
+        box = screen_box(mob, frame, SCREEN)
+        if box is None or not flat and not on_screen(box):
+            continue  # a label the camera has left behind is not seen at all
+        if not inside_the_safe_area(box):
+            problems.append(f"{type(mob).__name__} leaves the safe area: {box.round().tolist()}")
+    texts = [(t, screen_box(t, frame, SCREEN)) for t in texts_of(scene)]
+    for i, (a, box_a) in enumerate(texts):
+        for b, box_b in texts[i + 1 :]:
+            if overlap(box_a, box_b) and not (a in b.get_family() or b in a.get_family()):
+                problems.append(f"{describe(a)} overlaps {describe(b)}")
+    return problems
+
+
+def describe(mob) -> str:
+    text = getattr(mob, "string", None) or getattr(mob, "num_string", "")
+    return f"{type(mob).__name__} {text[:24]!r}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", [shot.name for shot in storyboard.film()])
+def test_every_beat_ends_composed(name, lang):
+    problems = at_beat_ends(name, lang, composition_problems)
+    assert {beat: p for beat, p in problems.items() if p} == {}
+
+
+def test_every_beat_has_a_narration_line_in_both_languages():
+    for shot in storyboard.film():
+        for beat in shot.beats:
+            for lang in ("zh", "en"):
+                line = beat.narration(lang)
+                assert line.strip() and line != beat.caption(lang), (beat.label, lang)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", ["M1", "M4", "M6", "M9"])
+def test_each_beat_lasts_at_least_its_reading_time(name, lang):
+    starts = {}
+
+    def look(scene):
+        starts.setdefault("beats", scene.beat_starts)
+        starts["end"] = scene.time
+
+    every_frame(name, lang, 10, look)
+    beats, end = starts["beats"], starts["end"]
+    lengths = np.diff([*beats, end])
+    needed = [b.reading_seconds(lang) for b in storyboard.shot(name).beats]
+    assert all(length >= need - 0.1 for length, need in zip(lengths, needed, strict=True))
+
+
+def watch_morphs(name, lang="en"):
+    """For each frame in the middle of a Morph of shot `name`: the glyphs on screen, and the
+    morph's start and end formulas."""
+    seen = []
+
+    def look(scene):
+        for morph in getattr(scene, "morphs_running", []):
+            seen.append((morph, [g.copy() for g in morph.mobject.family_members_with_points()]))
+
+    from tests.craft import shot_class
+
+    base = shot_class(name)
+
+    class Watched(base):
+        def play(self, *animations, **kwargs):
+            self.morphs_running = [a for a in animations if isinstance(a, Morph)]
+            starts = {
+                id(m): (
+                    [g.copy() for g in m.source.family_members_with_points()],
+                    [g.copy() for g in m.target.family_members_with_points()],
+                )
+                for m in self.morphs_running
+            }
+            for m in self.morphs_running:
+                m.ends = starts[id(m)]
+            super().play(*animations, **kwargs)
+            self.morphs_running = []
+
+    import tests.craft as craft
+
+    original = craft.shot_class
+    craft.shot_class = lambda n: Watched if n == name else original(n)
+    try:
+        every_frame(name, lang, 10, look)
+    finally:
+        craft.shot_class = original
+    return seen
+
+
+def glyph_soup(seen) -> list[str]:
+    problems = []
+    for morph, glyphs in seen:
+        start, end = morph.ends
+        ends = start + end
+        every = np.vstack([g.get_points() for g in ends])
+        low, high = every.min(axis=0) - 0.05, every.max(axis=0) + 0.05
+        for glyph in glyphs:
+            if glyph.get_fill_opacity() < 0.05:
+                continue
+            if not any(same_glyph(glyph, other) for other in ends):
+                problems.append(f"a glyph of {len(outline(glyph))} points is no glyph of either")
+            points = glyph.get_points()
+            if (points < low).any() or (points > high).any():
+                problems.append("a glyph leaves the two formulas' box")
+    return problems
+
+
+@pytest.mark.parametrize("name, beat_of", [("M9", None), ("M4", 5)])
+def test_formulas_change_without_glyph_soup(name, beat_of):
+    seen = watch_morphs(name)
+    assert len(seen) > 20  # frames in the middle of morphs were looked at
+    assert glyph_soup(seen) == []
+
+
+def test_the_soup_check_catches_a_melting_transform():
+    """manimgl's TransformMatchingTex, as M9 used it, turned fractions into blobs."""
+    from manimlib import TransformMatchingTex
+
+    from tests.craft import shot_class
+
+    m9 = shot_class("M9")
+    a, b = m9.gradient(m9, 2), m9.gradient(m9, 3)
+    ends = ([g.copy() for g in a.family_members_with_points()], b.family_members_with_points())
+    melt = TransformMatchingTex(a, b)
+    melt.begin()
+    melt.interpolate(0.5)
+    melt.ends = ends
+    frames = [(melt, [g.copy() for g in melt.mobject.family_members_with_points()])]
+    assert glyph_soup(frames) != []
