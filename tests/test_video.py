@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from gdkit import storyboard
@@ -266,3 +267,24 @@ def test_the_film_is_paced_for_its_narration_and_subtitled_with_it(built):
     assert [(t["tags"]["language"], t["tags"]["handler_name"], t["disposition"]["default"])
             for t in tracks] == [("chi", "旁白", 1), ("chi", "分镜说明", 0)]  # fmt: skip
     assert made["format"]["tags"]["title"] == "梯度下降"
+
+
+def test_no_hard_cut_inside_the_film(built):
+    """Across every boundary between shots, the frames on either side differ little: each
+    shot opens from the background and closes to it."""
+    timeline = whole_film(built)
+    fps = timeline["fps"]
+    indices = []
+    for shot in timeline["shots"][1:]:
+        first = round(shot["start"] * fps)
+        indices += [first - 1, first]
+    chosen = "+".join(f"eq(n\\,{i})" for i in indices)
+    raw = subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-i", str(film(built)), "-vf", f"select={chosen}",
+         "-vsync", "0", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    frames = np.frombuffer(raw, np.uint8).reshape(len(indices), 72, 128).astype(int)
+    for k, shot in enumerate(timeline["shots"][1:]):
+        before, after = frames[2 * k], frames[2 * k + 1]
+        assert np.abs(before - after).mean() < 1.5, f"a hard cut into {shot['shot']}"
