@@ -100,8 +100,8 @@ class M4(BeatScene):
         x_change = self.tex(rf"\Delta g_x = g(x_0+h, y_0) - g(x_0, y_0) = {DF_DX}\,h")
         x_pair = VGroup(x_line, x_change).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
         x_pair.next_to(tangent_plane, DOWN, buff=0.4)
-        self.play(Morph(tangent_plane.copy(), x_line))
-        self.play(Morph(x_line.copy(), x_change))
+        self.play(self.derive(tangent_plane, x_line, DF_DX, DF_DY, "g_0"))
+        self.play(self.derive(x_line, x_change, "g(x_0+h, y_0)", DF_DX))
         self.wait()
 
         # M4.4 a step h along +y, derived from the y line
@@ -110,8 +110,8 @@ class M4(BeatScene):
         y_change = self.tex(rf"\Delta g_y = g(x_0, y_0+h) - g(x_0, y_0) = {DF_DY}\,h")
         y_pair = VGroup(y_line, y_change).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
         y_pair.next_to(x_pair, DOWN, buff=0.4, aligned_edge=LEFT)
-        self.play(Morph(tangent_plane.copy(), y_line))
-        self.play(Morph(y_line.copy(), y_change))
+        self.play(self.derive(tangent_plane, y_line, DF_DX, DF_DY, "g_0"))
+        self.play(self.derive(y_line, y_change, "g(x_0, y_0+h)", DF_DY))
         self.wait()
 
         # M4.5 a step h in any direction (α from +x, β from +y)
@@ -135,9 +135,9 @@ class M4(BeatScene):
         any_change.next_to(any_line, DOWN, buff=0.3)
         rate.next_to(any_change, DOWN, buff=0.3)
         angles = self.note("direction_angles", a=r"\alpha", b=r"\beta").to_corner(UR, buff=0.75)
-        self.play(Morph(tangent_plane.copy(), any_line), FadeIn(angles))
-        self.play(Morph(any_line.copy(), any_change))
-        self.play(Morph(any_change.copy(), rate))
+        self.play(self.derive(tangent_plane, any_line, DF_DX, DF_DY, "g_0"), FadeIn(angles))
+        self.play(self.derive(any_line, any_change, DF_DX, DF_DY))
+        self.play(self.derive(any_change, rate, DF_DX, DF_DY))
         self.wait()
 
         # M4.6 the same as a dot product: the gradient appears
@@ -168,7 +168,13 @@ class M4(BeatScene):
         )
         conclusion.next_to(gradient_form, DOWN, buff=0.6).set_x(0)
         self.play(Write(conclusion), run_time=2)
-        self.wait(2)
+        self.wait(4)
+
+    def derive(self, line, new_line, *parts):
+        """`new_line` written from `line`: the named parts fly over from it, the rest of the
+        new line writes in, and `line` stays where it is."""
+        copy = line.copy()
+        return Morph(copy, new_line, pairs=[(copy[p], new_line[p]) for p in parts], runs=False)
 
 
 class M6(BeatScene):
@@ -205,7 +211,8 @@ class M9(BeatScene):
         formula = Tex(
             rf"\nabla f({args}) = {terms}", font_size=self.font_size, t2c={r"\nabla f": YELLOW}
         )
-        return fit_width(formula, 0.86 * FRAME_WIDTH)
+        # Left-aligned: the terms already there stay put as new ones join on the right.
+        return fit_width(formula, 0.86 * FRAME_WIDTH).to_edge(LEFT, buff=0.8)
 
     def construct(self):
         # M9.1 the gradient grows one variable at a time

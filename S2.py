@@ -9,14 +9,15 @@ class M2(BeatScene):
     cane_length = 4.0
     start_inclination = 30.0  # degrees below the horizontal
     changes = ((40.0, None), (10.0, None), (89.0, 2.01))  # (inclination, new length) per beat
-    scale = 1.25  # screen units per unit of length
-    foot = np.array([-4.8, -1.2, 0.0])
+    scale = 1.15  # screen units per unit of length
+    foot = np.array([-5.0, -1.1, 0.0])
     back_foot = 0.75  # how far behind the front foot the back foot stands
     cane_color = GREY_A
     ground_color = "#B08D57"
     alpha_color = BLUE
     theta_color = YELLOW
     theta_radius = 2.2  # of the arc that marks the ground's slope
+    ground_ends_by = 0.15  # x where the ground stops, short of the formula beside it
     readout_size = 36
 
     def construct(self):
@@ -41,13 +42,14 @@ class M2(BeatScene):
         )
         box = SurroundingRectangle(formula, buff=0.25).set_stroke(YELLOW, 2)
         where = VGroup(
-            caption("cane_where", 24, l="l", h="h"),
-            caption("cane_angle", 24, alpha=r"\alpha"),
+            caption("cane_where", 22, l="l", h="h"),
+            caption("cane_angle", 22, alpha=r"\alpha"),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         where.next_to(box, DOWN, buff=0.3, aligned_edge=LEFT)
         readouts = self.get_readouts().next_to(where, DOWN, buff=0.5, aligned_edge=LEFT)
         # Beside the figure, the block centred in the height of the frame
-        VGroup(formula, box, where, readouts).move_to(np.array([3.45, 0.3, 0]))
+        block = VGroup(formula, box, where, readouts)
+        block.move_to(np.array([6.2 - block.get_width() / 2, 0.3, 0]))
         self.play(Write(formula), ShowCreation(box), run_time=2)
         self.play(FadeIn(where, shift=0.2 * DOWN))
         self.play(FadeIn(readouts))
@@ -129,6 +131,7 @@ class M2(BeatScene):
             pose = self.pose()
             direction = self.ground_direction()
             reach = max(self.scale * np.linalg.norm(pose.tip) + 1.2, reach_past_arc)
+            reach = min(reach, (self.ground_ends_by - self.foot[0]) / max(direction[0], 0.2))
             back = (self.back_foot + 0.4) * self.scale
             line.put_start_and_end_on(self.foot - back * direction, self.foot + reach * direction)
 

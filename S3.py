@@ -11,6 +11,7 @@ from gdkit.mobjects import (
     ParametricLayer,
     beside,
     caption,
+    clear_spot,
     face_camera,
     screen_right,
 )
@@ -91,8 +92,8 @@ class M3(BeatScene3D):
             .set_color(self.plane_color)
             .set_opacity(self.plane_opacity)
         )
-        self.play(FadeOut(surface), FadeIn(plane), run_time=2)
         self.show_caption("tangent_plane")
+        self.play(FadeOut(surface), FadeIn(plane), run_time=2)
         self.play(frame.animate.reorient(**self.rig_view()), run_time=3)
 
         # M3.3 a circle of radius h about the point
@@ -101,10 +102,18 @@ class M3(BeatScene3D):
         circle = Circle(radius=self.h).set_stroke(self.circle_color, 4).set_z_index(OVER)
         h_label = self.label(
             Tex("h", font_size=self.label_size).set_color(self.circle_color),
-            lambda size: beside(frame, self.opposite_step(), ORIGIN, size),
+            lambda size: clear_spot(
+                frame,
+                [
+                    beside(frame, self.opposite_step(turn), ORIGIN, size)
+                    for turn in (0, 35, -35, 70, -70)
+                ],
+                size,
+                self.lines(),
+            ),
         )
-        self.play(ShowCreation(circle), FadeIn(h_label), run_time=2)
         self.show_caption("circle_h")
+        self.play(ShowCreation(circle), FadeIn(h_label), run_time=2)
         self.wait()
 
         # M3.4 one step of length h along +x: how much does g change on the plane?
@@ -112,12 +121,15 @@ class M3(BeatScene3D):
         self.step_arrow = step_arrow = Arrow3D(
             ORIGIN, self.step_end(), self.step_color, **self.arrow_size
         )
-        step_arrow.add_updater(lambda a: a.put(ORIGIN, self.step_end())).set_z_index(OVER)
+        step_arrow.add_updater(lambda a: self.sized(a).put(ORIGIN, self.step_end())).set_z_index(
+            OVER
+        )
         change_arrow = Arrow3D(ORIGIN, OUT, self.change_color, **self.arrow_size)
         change_arrow.add_updater(
-            lambda a: a.put(self.step_end(), self.step_end() + self.change() * OUT)
+            lambda a: self.sized(a).put(self.step_end(), self.step_end() + self.change() * OUT)
         ).set_z_index(OVER)
         direction_arc = always_redraw(self.get_direction_arc)
+        self.show_caption("step_plus_x")
         self.play(
             self.view["height"].animate.set_value(3.6),
             self.view["turn"].animate.set_value(self.turn),
@@ -127,7 +139,6 @@ class M3(BeatScene3D):
         self.play(self.step.animate.set_value(self.h), ShowCreation(direction_arc))
         self.change_label = self.get_change_label()
         self.play(FadeIn(change_arrow), FadeIn(self.change_label))
-        self.show_caption("step_plus_x")
         self.wait(2)
 
         # M3.5 the direction sweeps to +y; the camera swings round with it
@@ -172,6 +183,7 @@ class M3(BeatScene3D):
         # M3.9 along the gradient, a step of length |∇g|: the largest change
         self.beat(9)
         self.show_caption("step_gradient")
+        self.play(FadeOut(direction_arc), run_time=0.5)  # the angles are done with
         self.play(
             self.angle.animate.set_value(self.grad_angle),
             self.step.animate.set_value(self.grad_norm),
@@ -201,7 +213,6 @@ class M3(BeatScene3D):
             FadeOut(plane),
             FadeOut(circle),
             FadeOut(h_label),
-            FadeOut(direction_arc),
             FadeIn(surface),
             self.on_surface.animate.set_value(1),
             self.step.animate.set_value(self.learning_rates[0] * self.grad_norm),
@@ -236,9 +247,29 @@ class M3(BeatScene3D):
     def step_end(self):
         return self.step.get_value() * self.direction()
 
-    def opposite_step(self):
-        """The point of the circle across from the step: free for the label h."""
-        return -self.h * self.direction()
+    def sized(self, arrow):
+        """The arrow as thick on screen however far the camera pulls back (never thinner than
+        at the closest view, 3.6 units high)."""
+        grow = max(1.0, self.frame.get_height() / 3.6)
+        arrow.width, arrow.tip_length, arrow.tip_radius = (
+            grow * size for size in self.arrow_size.values()
+        )
+        return arrow
+
+    def opposite_step(self, turn: float = 0):
+        """The point of the circle across from the step (turned by `turn` degrees): free for
+        the label h."""
+        return -self.h * np.array([*unit(self.angle.get_value() + turn), 0.0])
+
+    def lines(self):
+        """What labels keep off: the axes, the step and its change (world segments)."""
+        end = self.step_end()
+        return [
+            (-3 * RIGHT, 3 * RIGHT),
+            (-3 * UP, 3 * UP),
+            (ORIGIN, end),
+            (end, end + self.change() * OUT),
+        ]
 
     def change(self) -> float:
         """Δg for the current step: on the tangent plane, on the surface, or between."""
@@ -281,7 +312,7 @@ class M3(BeatScene3D):
         for _ in range(12):  # the axis leaves that box once, somewhere in [lo, hi]
             t = (lo + hi) / 2
             x, y = to_screen(self.frame, t * v, (2, 2))[0] - 1  # -1..1, y down
-            inside = abs(x) < 0.8 and -0.7 < y < 0.62
+            inside = abs(x) < 0.8 and -0.55 < y < 0.62  # below the caption, above subtitles
             lo, hi = (t, hi) if inside else (lo, t)
         return lo * v
 
@@ -310,9 +341,14 @@ class M3(BeatScene3D):
             t.center()
 
         def place(size):
-            # Beside the middle of the vertical arrow, to its right on screen.
-            middle = self.step_end() + 0.5 * self.change() * OUT
-            return beside(self.frame, middle, middle - screen_right(self.frame), size, gap=0.25)
+            # Beside the vertical arrow, to its right on screen (or left), clear of lines.
+            end, rise, right = self.step_end(), self.change() * OUT, screen_right(self.frame)
+            spots = [
+                beside(self.frame, end + k * rise, end + k * rise - side * right, size, gap=0.25)
+                for side in (1, -1)
+                for k in (0.5, 0.75, 0.25, 1.0)
+            ]
+            return clear_spot(self.frame, spots, size, self.lines())
 
         return self.label(template, place, refresh)
 
@@ -325,13 +361,22 @@ class M3(BeatScene3D):
         alpha = Arc(0, a, radius=0.25).set_stroke(self.alpha_color, 5).set_z_index(OVER)
         beta = Arc(PI / 2, a - PI / 2, radius=0.35).set_stroke(self.beta_color, 5)
         beta.set_z_index(OVER)
+
+        def along(arc, proportions):
+            return lambda size: clear_spot(
+                self.frame,
+                [beside(self.frame, arc.pfp(p), ORIGIN, size, gap=0.1) for p in proportions],
+                size,
+                self.lines(),
+            )
+
         alpha_label = self.label(  # on the side of the arc away from the step
             Tex(r"\alpha", font_size=self.label_size).set_color(self.alpha_color),
-            lambda size: beside(self.frame, alpha.pfp(0.3), ORIGIN, size, gap=0.1),
+            along(alpha, (0.3, 0.5, 0.15)),
         )
         beta_label = self.label(
             Tex(r"\beta", font_size=self.label_size).set_color(self.beta_color),
-            lambda size: beside(self.frame, beta.pfp(0.5), ORIGIN, size, gap=0.1),
+            along(beta, (0.5, 0.35, 0.65, 0.8)),
         )
         arcs = VGroup(alpha, beta).set_z_index(OVER)
         return arcs, Group(alpha_label, beta_label).set_z_index(LABELS)

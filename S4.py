@@ -113,7 +113,7 @@ class M7(PlotOfF):
         drop = DashedLine(self.plot.point_at(x_old), axes.c2p(x_old, 0), stroke_width=2)
         parts = VGroup(drop.set_stroke(self.arrow_color, opacity=0.7), arrow)
         if factor > 1:
-            note = Tex(rf"\times {factor}", font_size=24).set_color(self.arrow_color)
+            note = caption("shown_magnified", 20, color=self.arrow_color, k=rf"\times {factor}")
             parts.add(note.next_to(arrow, DOWN, buff=0.08))
         return parts
 
@@ -130,7 +130,9 @@ class M7(PlotOfF):
             caption("hud_learning_rate", self.font_size, alpha=rf"\alpha = {run.lr:.2f}"),
             caption("hud_iteration", self.font_size, n=iteration),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        step_value = Number(0, num_decimal_places=3, font_size=size)
+        step_value = Number(
+            run.points[1, 0] - run.points[0, 0], num_decimal_places=3, font_size=size
+        )
         step_row = live_row(Tex(r"\Delta x = -\alpha f'(x) =", font_size=size), step_value)
         step_row.set_color(self.arrow_color)
         x_value = Number(current(), num_decimal_places=3, font_size=size)
@@ -169,21 +171,22 @@ class M7(PlotOfF):
                     run_time=duration / 2,
                 )
             else:
-                # The point leaves the plot: follow it to the edge, then say so.
-                x_tracker.set_value(x_new)
-                dot.clear_updaters()
+                # The point leaves the plot: it goes along the curve, out of the picture,
+                # as every step goes along it; then the verdict says so.
                 self.play(
-                    dot.animate.move_to(plot.axes.c2p(x_shown, f.value(x_old))).set_opacity(0),
+                    x_tracker.animate.set_value(plot.visible_x_range()[1]),
                     FadeOut(arrow),
+                    FadeOut(dot, rate_func=lambda t: max(0.0, 2 * t - 1)),
                     ChangeDecimalToValue(iteration, k + 1),
                     run_time=duration / 2,
                 )
+                x_tracker.set_value(x_new)
 
         # The verdict
         if run.converged:
             verdict = caption("converged_in", self.font_size, n=str(run.steps)).set_color(GREEN)
         else:
-            verdict = caption("diverged", self.font_size).set_color(RED)
+            verdict = caption("diverged", self.font_size, x="x").set_color(RED)
         verdict.next_to(panel, DOWN, aligned_edge=LEFT, buff=0.3)
         self.play(Write(verdict))
         self.wait(2)

@@ -15,6 +15,11 @@ from gdkit.mobjects import (
 from gdkit.screen import overlap, to_screen
 
 
+def vanish(ball):
+    """A ball shrinks away (a solid sphere fading out shows its dark inside)."""
+    return Transform(ball, ball.copy().scale(1e-3), remover=True)
+
+
 class SurfaceDescent(BeatScene3D):
     """Axes, a checkerboard surface of an objective, and balls that follow descent runs."""
 
@@ -114,7 +119,8 @@ class M8(SurfaceDescent):
         self.ball = ball = self.get_ball(self.ball_color).move_to(self.point(axes, self.start))
         trail_line, trail_dots = self.get_trail(axes, run, self.ball_color)
         frame.reorient(-20, 62, center=axes.c2p(2.5, 7.5, 4), height=19)
-        self.add(axes, surface, self.get_axis_labels(axes))
+        axis_labels = self.get_axis_labels(axes)
+        self.add(axes, surface, axis_labels)
 
         # HUD: α, the current point and the iteration, fixed in frame
         self.iteration = Number(0, num_decimal_places=0, font_size=self.font_size * 1.15)
@@ -130,8 +136,14 @@ class M8(SurfaceDescent):
 
         # M8.1 the whole descent, the camera following the ball
         self.beat(1)
-        self.play(FadeIn(ball, scale=0.3), FadeIn(self.hud), FadeIn(trail_dots[0]))
-        self.play(frame.animate.reorient(-30, 60, center=ball.get_center(), height=11), run_time=2)
+        self.play(GrowFromCenter(ball), FadeIn(self.hud), GrowFromCenter(trail_dots[0]))
+        # Close up, the axes would cross the frame like scratches: they step back.
+        self.play(
+            frame.animate.reorient(-30, 60, center=ball.get_center(), height=11),
+            axes.animate.set_stroke(opacity=0.15),
+            axis_labels.animate.set_opacity(0.3),
+            run_time=2,
+        )
         frame.add_updater(
             lambda f, dt: f.move_to(
                 interpolate(f.get_center(), ball.get_center(), min(1.0, 2.5 * dt))
@@ -141,12 +153,17 @@ class M8(SurfaceDescent):
             self.play(
                 ball.animate.move_to(trail_dots[k + 1]),
                 ShowCreation(trail_line, rate_func=lambda t, k=k: (k + t) / run.steps),
-                FadeIn(trail_dots[k + 1]),
+                GrowFromCenter(trail_dots[k + 1]),
                 UpdateFromFunc(self.hud, lambda m, k=k: self.show_iterate(k + 1)),
                 run_time=duration,
             )
         frame.clear_updaters()
-        self.play(frame.animate.reorient(center=ball.get_center(), **self.end_view), run_time=2)
+        self.play(
+            frame.animate.reorient(center=ball.get_center(), **self.end_view),
+            axes.animate.set_stroke(opacity=1),
+            axis_labels.animate.set_opacity(1),
+            run_time=2,
+        )
         self.wait(2)
 
     def iterate(self, k):
@@ -210,7 +227,7 @@ class M10(SurfaceDescent):
 
         # M10.1 all four descend together; each stops on its own
         self.beat(1)
-        self.play(LaggedStartMap(FadeIn, balls, scale=0.3), FadeIn(self.labels), FadeIn(hud))
+        self.play(LaggedStartMap(GrowFromCenter, balls), FadeIn(self.labels), FadeIn(hud))
         longest = max(run.steps for run in result.runs)
         for k, duration in enumerate(step_durations(longest, 1.0, 0.15)):
             moving = [i for i, run in enumerate(result.runs) if k < run.steps]
@@ -222,7 +239,7 @@ class M10(SurfaceDescent):
                     )
                     for i in moving
                 ),
-                *(FadeIn(trails[i][1][k + 1]) for i in moving),
+                *(GrowFromCenter(trails[i][1][k + 1]) for i in moving),
                 ChangeDecimalToValue(self.iteration, k + 1),
                 run_time=duration,
             )
@@ -234,15 +251,18 @@ class M10(SurfaceDescent):
         if best is None:
             raise ValueError("every run diverged: there is no lowest run to keep")
         others = [i for i in range(len(result.runs)) if i != best]
+        kept_count = self.iteration.copy().set_value(result.runs[best].steps)
+        kept_count.set_z_index(LABELS)
         self.play(
-            *(
-                FadeOut(part)
-                for i in others
-                for part in (balls[i], self.labels[i], trails[i][0], trails[i][1])
-            ),
-            ChangeDecimalToValue(self.iteration, result.runs[best].steps),
+            # The labels go first: none is left beside a ball that is gone.
+            *(FadeOut(self.labels[i], rate_func=lambda t: smooth(min(1, 2 * t))) for i in others),
+            *(FadeOut(trails[i][0]) for i in others),
+            *(vanish(ball) for i in others for ball in (balls[i], *trails[i][1])),
+            # The count is the kept run's own, not counted back: it changes in place.
+            FadeTransform(self.iteration, kept_count),
             run_time=2,
         )
+        self.iteration = kept_count
         self.play(frame.animate.reorient(center=surface.get_center(), **self.end_view), run_time=2)
         self.wait(3)
 

@@ -318,9 +318,11 @@ class Morph(AnimationGroup):
     """One formula becomes another, glyph by glyph: the runs of glyphs the two share (in
     order, as `difflib` finds them) move, or scale, to their new places; every other glyph
     fades out, or in, where it stands. No glyph ever turns into another, so no frame shows
-    glyph soup. `pairs` adds (source part, target part) matches found by name."""
+    glyph soup. `pairs` adds (source part, target part) matches found by name; with
+    `runs=False` only those move (a line derived from another: the terms it takes from it fly
+    over, the rest of the new line writes in)."""
 
-    def __init__(self, source, target, pairs=(), run_time: float = 2, **kwargs):
+    def __init__(self, source, target, pairs=(), runs=True, run_time: float = 2, **kwargs):
         from difflib import SequenceMatcher
 
         from manimlib import FadeIn, FadeOut, Transform
@@ -339,11 +341,15 @@ class Morph(AnimationGroup):
         taken_b = {id(b) for _, b in matched}
         rest_a = [g for g in glyphs_a if id(g) not in taken_a]
         rest_b = [g for g in glyphs_b if id(g) not in taken_b]
-        runs = SequenceMatcher(
-            None, [shape_key(g) for g in rest_a], [shape_key(g) for g in rest_b], autojunk=False
-        )
-        for i, j, size in runs.get_matching_blocks():
-            matched += zip(rest_a[i : i + size], rest_b[j : j + size], strict=True)
+        if runs:
+            shared = SequenceMatcher(
+                None,
+                [shape_key(g) for g in rest_a],
+                [shape_key(g) for g in rest_b],
+                autojunk=False,
+            )
+            for i, j, size in shared.get_matching_blocks():
+                matched += zip(rest_a[i : i + size], rest_b[j : j + size], strict=True)
         moves = [(a, b) for a, b in matched if same_glyph(a, b)]
         moved_a, moved_b = {id(a) for a, _ in moves}, {id(b) for _, b in moves}
         super().__init__(
@@ -533,3 +539,24 @@ def beside(frame, point, away_from, size, gap: float = 0.15) -> np.ndarray:
         half_height / abs(direction[1]) if abs(direction[1]) > 1e-9 else np.inf,
     )
     return np.asarray(point, float) + (gap + reach) * (direction[0] * right + direction[1] * up)
+
+
+def clear_spot(frame, candidates, size, segments, margin: float = 0.06):
+    """The first of `candidates` (world points, each a label's centre) where a label `size`
+    = (width, height) screen units big crosses none of `segments` (pairs of world points:
+    axes, arrows) on screen; the first candidate when none is clear."""
+    from manimlib import FRAME_HEIGHT, FRAME_WIDTH
+
+    from gdkit.screen import to_screen
+
+    units = (FRAME_WIDTH, FRAME_HEIGHT)  # screen units, y down
+    half = np.asarray(size, float) / 2 + margin
+    lines = [to_screen(frame, segment, units) for segment in segments]
+    samples = np.linspace(0, 1, 40)[:, None]
+    for candidate in candidates:
+        centre = to_screen(frame, candidate, units)[0]
+        if not any(
+            (np.abs((a + samples * (b - a)) - centre) < half).all(axis=1).any() for a, b in lines
+        ):
+            return candidate
+    return candidates[0]

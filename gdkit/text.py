@@ -66,7 +66,8 @@ TEXT: dict[str, dict[str, str]] = {
     "film_title": {"zh": "梯度下降", "en": "Gradient descent"},
     "track_narration": {"zh": "旁白", "en": "Narration"},
     "track_notes": {"zh": "分镜说明", "en": "Shot notes"},
-    "diverged": {"zh": "x 离开绘图区间：发散", "en": "x left the plot: diverged"},
+    "diverged": {"zh": "{x} 离开绘图区间：发散", "en": "{x} left the plot: diverged"},
+    "shown_magnified": {"zh": "箭头放大 {k}", "en": "arrow {k}"},
 }
 
 

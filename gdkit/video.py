@@ -275,12 +275,30 @@ def subtitles(timeline: dict, what: str = "narration") -> str:
         ends = [b["start"] for b in shot["beats"][1:]] + [end_of_shot]
         for beat, end in zip(shot["beats"], ends, strict=True):
             line = (
-                beat["narration"]
+                wrapped(beat["narration"], timeline["lang"])
                 if what == "narration"
                 else f"{shot['shot']}.{beat['beat']} · {beat['note']}"
             )
             cues.append(f"{len(cues) + 1}\n{srt_time(beat['start'])} --> {srt_time(end)}\n{line}\n")
     return "\n".join(cues)
+
+
+# The longest subtitle line a viewer takes in at a glance: characters (zh) or letters (en).
+LINE_LENGTH = {"zh": 22, "en": 46}
+
+
+def wrapped(line: str, lang: str) -> str:
+    """A subtitle in at most two balanced lines: broken at the space (en) or punctuation
+    (zh) nearest its middle."""
+    if len(line) <= LINE_LENGTH[lang]:
+        return line
+    if lang == "en":
+        spaces = [i for i, c in enumerate(line) if c == " "]
+        cut = min(spaces, key=lambda i: abs(i - len(line) / 2), default=len(line) // 2)
+        return line[:cut] + "\n" + line[cut + 1 :]
+    stops = [i + 1 for i, c in enumerate(line) if c in "，、：；？。"] or [len(line) // 2]
+    cut = min(stops, key=lambda i: abs(i - len(line) / 2))
+    return line[:cut] + "\n" + line[cut:]
 
 
 def chapters(timeline: dict) -> str:

@@ -194,7 +194,7 @@ def test_a_real_shot_renders_to_video(root, tmp_path, lang):
             "-loglevel",
             "error",
             "-sseof",
-            "-0.3",
+            "-1.2",  # before the shot sinks back into the background
             "-i",
             video,
             "-frames:v",

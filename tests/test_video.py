@@ -55,7 +55,7 @@ def whole_film(media: Path) -> dict:
         ]
     cues = film(media).with_suffix(".srt").read_text().strip().split("\n\n")
     assert len(cues) == BEATS
-    narration = [c.split("\n", 2)[2] for c in cues]
+    narration = ["".join(c.split("\n")[2:]) for c in cues]  # a long line wraps in two
     assert narration == [b.narration("zh") for s in storyboard.film() for b in s.beats]
     probe = subprocess.run(
         ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-show_chapters",
