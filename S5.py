@@ -191,7 +191,8 @@ class M10(SurfaceDescent):
     max_steps = 500
     label_size = 30  # the balls' z labels
     view = dict(theta_degrees=165, phi_degrees=45, height=11)
-    end_view = dict(theta_degrees=180, phi_degrees=42, height=11.5)
+    end_view = dict(theta_degrees=90, phi_degrees=50, height=9)
+    end_focus = 0.4  # from the surface's middle (0) to the kept ball (1)
 
     def construct(self):
         frame = self.frame
@@ -263,7 +264,9 @@ class M10(SurfaceDescent):
             run_time=2,
         )
         self.iteration = kept_count
-        self.play(frame.animate.reorient(center=surface.get_center(), **self.end_view), run_time=2)
+        # The last frame: the kept run near the middle, the surface around it.
+        middle = interpolate(surface.get_center(), balls[best].get_center(), self.end_focus)
+        self.play(frame.animate.reorient(center=middle, **self.end_view), run_time=2)
         self.wait(3)
 
     def get_z_label(self, i, color):
