@@ -149,7 +149,7 @@ class M3(BeatScene3D):
 
         # M3.6 ... and to any direction
         self.beat(6)
-        self.show_caption("step_any")
+        self.show_caption("step_any", angle=rf"{self.any_angle:g}^\circ")
         self.play(self.angle.animate.set_value(self.any_angle), run_time=3)
         self.wait(2)
 
@@ -169,7 +169,7 @@ class M3(BeatScene3D):
 
         # M3.8 hide them again
         self.beat(8)
-        self.show_caption("step_any")
+        self.show_caption("step_any", angle=rf"{self.any_angle:g}^\circ")
         self.play(
             FadeOut(angle_arcs),
             FadeOut(angle_labels),
@@ -208,7 +208,7 @@ class M3(BeatScene3D):
 
         # M3.11 back to the surface itself, learning rate 1: the step ends on g
         self.beat(11)
-        self.show_caption("on_surface")
+        self.show_caption("on_surface", lr=f"{self.learning_rates[0]:g}")
         self.play(
             FadeOut(plane),
             FadeOut(circle),
@@ -226,11 +226,9 @@ class M3(BeatScene3D):
         self.wait(2)
 
         # M3.12, M3.13 other learning rates
-        for n, (lr, key) in enumerate(
-            zip(self.learning_rates[1:], ("lr_1_5", "lr_0_5"), strict=True), start=12
-        ):
+        for n, lr in enumerate(self.learning_rates[1:], start=12):
             self.beat(n)
-            self.show_caption(key)
+            self.show_caption("learning_rate_is", lr=f"{lr:g}")
             self.play(
                 self.step.animate.set_value(lr * self.grad_norm),
                 self.view["height"].animate.set_value(4.0 + 1.5 * lr),
@@ -381,11 +379,13 @@ class M3(BeatScene3D):
         arcs = VGroup(alpha, beta).set_z_index(OVER)
         return arcs, Group(alpha_label, beta_label).set_z_index(LABELS)
 
-    def show_caption(self, key):
-        """A short note of what is shown, fixed in the frame at the top."""
-        new = caption(key, 30).to_edge(UP, buff=0.6).fix_in_frame().set_z_index(LABELS)
-        self.play(FadeOut(self.caption), FadeIn(new), run_time=0.5)
+    def show_caption(self, key, **values):
+        """A short note of what is shown, fixed in the frame at the top; `values` fill its
+        fields (LaTeX), from the scene's knobs."""
+        new = caption(key, 30, **values).to_edge(UP, buff=0.6).fix_in_frame()
+        self.play(FadeOut(self.caption), FadeIn(new.set_z_index(LABELS)), run_time=0.5)
         self.caption, self.caption_key = new, key
+        self.caption_text = text(key).format(**values)
 
 
 if __name__ == "__main__":

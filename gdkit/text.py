@@ -22,16 +22,15 @@ TEXT: dict[str, dict[str, str]] = {
     # M3
     "step_plus_x": {"zh": "沿 x 正方向前进", "en": "Step along +x"},
     "step_plus_y": {"zh": "沿 y 正方向前进", "en": "Step along +y"},
-    "step_any": {"zh": "沿任意方向前进（30°）", "en": "Step at 30°"},
+    "step_any": {"zh": "沿任意方向前进（{angle}）", "en": "Step at {angle}"},
     "angles": {"zh": "方向角 α 与 β", "en": "Direction angles α and β"},
     "step_gradient": {"zh": "沿梯度方向前进：Δg 最大", "en": "Along the gradient: Δg is largest"},
     "step_neg_gradient": {
         "zh": "沿负梯度方向前进：Δg 最小",
         "en": "Against the gradient: Δg is most negative",
     },
-    "on_surface": {"zh": "回到曲面：学习率 1", "en": "Back on the surface: learning rate 1"},
-    "lr_1_5": {"zh": "学习率 1.5", "en": "Learning rate 1.5"},
-    "lr_0_5": {"zh": "学习率 0.5", "en": "Learning rate 0.5"},
+    "on_surface": {"zh": "回到曲面：学习率 {lr}", "en": "Back on the surface: learning rate {lr}"},
+    "learning_rate_is": {"zh": "学习率 {lr}", "en": "Learning rate {lr}"},
     "tangent_plane": {"zh": "切平面", "en": "Tangent plane"},
     "circle_h": {"zh": "半径为 h 的圆", "en": "Circle of radius h"},
     # M4

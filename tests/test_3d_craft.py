@@ -258,8 +258,8 @@ def test_m3_captions_say_what_each_beat_shows():
         9: "step_gradient",
         10: "step_neg_gradient",
         11: "on_surface",
-        12: "lr_1_5",
-        13: "lr_0_5",
+        12: "learning_rate_is",
+        13: "learning_rate_is",
     }
 
 
