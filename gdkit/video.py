@@ -202,7 +202,8 @@ def join(film: Film) -> Path:
         for shot in film.shots:
             why = film.problem(shot)
             if why:
-                raise BuildError(f"{shot.name} cannot go into the film: {why}")
+                again = " (they changed while it was built: build again)" if "inputs" in why else ""
+                raise BuildError(f"{shot.name} cannot go into the film: {why}{again}")
         parts = [
             json.loads(outputs.sidecar_path(film.video(s)).read_text(encoding="utf-8"))
             for s in film.shots
