@@ -13,7 +13,9 @@ from gdkit.mobjects import (
     caption,
     clear_spot,
     face_camera,
+    panel,
     screen_right,
+    screen_up,
 )
 from gdkit.screen import to_screen
 
@@ -49,6 +51,17 @@ class M3(BeatScene3D):
         self.grad_norm = float(np.hypot(gx, gy))
         self.grad_angle = gradient_angle(g, self.point)
 
+        # The step, its change of g, and the camera that follows them
+        self.angle = ValueTracker(0.0)  # direction of the step, degrees from +x
+        self.step = ValueTracker(0.0)  # length of the step (none until beat 4)
+        self.on_surface = ValueTracker(0.0)  # 0: the step ends on the plane, 1: on the surface
+        self.view = {  # the camera from beat 3 on: see `rig_view`
+            "turn": ValueTracker(0.0),  # square-on to +x, to show the plane whole first
+            "tilt": ValueTracker(self.tilt),
+            "height": ValueTracker(8.2),
+            "focus": ValueTracker(1.0),  # 1: on what the step spans, 0: on the plane's centre
+        }
+
         # Set up: the surface, shifted so the point sits at the origin
         (xmin, xmax), (ymin, ymax) = g.domain
         surface = CheckerSurface(
@@ -62,17 +75,6 @@ class M3(BeatScene3D):
         axes, axis_labels = self.get_axes()
         self.add(surface, axes, dot, *axis_labels)
         self.caption = VGroup()
-
-        # The step, its change of g, and the camera that follows them
-        self.angle = ValueTracker(0.0)  # direction of the step, degrees from +x
-        self.step = ValueTracker(0.0)  # length of the step (none until beat 4)
-        self.on_surface = ValueTracker(0.0)  # 0: the step ends on the plane, 1: on the surface
-        self.view = {  # the camera from beat 3 on: see `rig_view`
-            "turn": ValueTracker(0.0),  # square-on to +x, to show the plane whole first
-            "tilt": ValueTracker(self.tilt),
-            "height": ValueTracker(8.2),
-            "focus": ValueTracker(1.0),  # 1: on what the step spans, 0: on the plane's centre
-        }
 
         # M3.1 the camera zooms in to the point
         self.beat(1)
@@ -100,6 +102,7 @@ class M3(BeatScene3D):
         self.beat(3)
         frame.add_updater(lambda f: f.reorient(**self.rig_view()))
         circle = Circle(radius=self.h).set_stroke(self.circle_color, 4).set_z_index(OVER)
+        h_memory = {}
         h_label = self.label(
             Tex("h", font_size=self.label_size).set_color(self.circle_color),
             lambda size: clear_spot(
@@ -109,7 +112,8 @@ class M3(BeatScene3D):
                     for turn in (0, 35, -35, 70, -70)
                 ],
                 size,
-                self.lines(),
+                self.lines()[:4],  # off the axes and arrows (it names the circle it is on)
+                memory=h_memory,
             ),
         )
         self.show_caption("circle_h")
@@ -129,6 +133,7 @@ class M3(BeatScene3D):
             lambda a: self.sized(a).put(self.step_end(), self.step_end() + self.change() * OUT)
         ).set_z_index(OVER)
         direction_arc = always_redraw(self.get_direction_arc)
+        direction_label = self.get_direction_label()
         self.show_caption("step_plus_x")
         self.play(
             self.view["height"].animate.set_value(3.6),
@@ -141,9 +146,10 @@ class M3(BeatScene3D):
         self.play(FadeIn(change_arrow), FadeIn(self.change_label))
         self.wait(2)
 
-        # M3.5 the direction sweeps to +y; the camera swings round with it
+        # M3.5 the direction sweeps to +y (its angle from +x shown); the camera swings round
         self.beat(5)
         self.show_caption("step_plus_y")
+        self.play(FadeIn(direction_label), run_time=0.5)
         self.play(self.angle.animate.set_value(90), run_time=4)
         self.wait(2)
 
@@ -159,6 +165,7 @@ class M3(BeatScene3D):
         self.show_caption("angles")
         self.play(
             FadeOut(direction_arc),
+            FadeOut(direction_label),
             FadeIn(angle_arcs),
             FadeIn(angle_labels),
             self.view["tilt"].animate.set_value(40),
@@ -174,6 +181,7 @@ class M3(BeatScene3D):
             FadeOut(angle_arcs),
             FadeOut(angle_labels),
             FadeIn(direction_arc),
+            FadeIn(direction_label),
             self.view["tilt"].animate.set_value(self.tilt),
             self.view["height"].animate.set_value(3.6),
             run_time=2,
@@ -183,7 +191,7 @@ class M3(BeatScene3D):
         # M3.9 along the gradient, a step of length |∇g|: the largest change
         self.beat(9)
         self.show_caption("step_gradient")
-        self.play(FadeOut(direction_arc), run_time=0.5)  # the angles are done with
+        self.play(FadeOut(direction_arc), FadeOut(direction_label), run_time=0.5)
         self.play(
             self.angle.animate.set_value(self.grad_angle),
             self.step.animate.set_value(self.grad_norm),
@@ -238,6 +246,7 @@ class M3(BeatScene3D):
 
     # The step and the change it makes
     arrow_size = dict(width=0.04, tip_length=0.12, tip_radius=0.055)
+    arc_radius = 0.3  # of the arc that shows the step's direction
 
     def direction(self):
         return np.array([*unit(self.angle.get_value()), 0.0])
@@ -262,11 +271,13 @@ class M3(BeatScene3D):
     def lines(self):
         """What labels keep off: the axes, the step and its change (world segments)."""
         end = self.step_end()
+        ring = [self.h * np.array([*unit(a), 0.0]) for a in range(0, 361, 24)]
         return [
             (-3 * RIGHT, 3 * RIGHT),
             (-3 * UP, 3 * UP),
             (ORIGIN, end),
             (end, end + self.change() * OUT),
+            *zip(ring[:-1], ring[1:], strict=True),  # the circle of radius h
         ]
 
     def change(self) -> float:
@@ -293,14 +304,27 @@ class M3(BeatScene3D):
         axes = Group(*(Line3D(-3 * v, 3 * v, width=0.015).set_color(GREY_B) for v in (RIGHT, UP)))
         labels = Group(
             *(
-                self.label(
-                    Tex(name, font_size=self.label_size),
-                    lambda size, v=v: beside(self.frame, self.axis_end(v), ORIGIN, size),
-                )
+                self.label(Tex(name, font_size=self.label_size), self.axis_place(v))
                 for name, v in (("x", RIGHT), ("y", UP))
             )
         )
         return axes, labels
+
+    def axis_place(self, v):
+        """Where the label of the axis along `v` goes: past the end of what the view shows of
+        it, or beside that end, wherever it crosses no line (its own axis included)."""
+        memory = {}
+
+        def place(size):
+            end = self.axis_end(v)
+            right, up = screen_right(self.frame), screen_up(self.frame)
+            spots = [beside(self.frame, end, ORIGIN, size)] + [
+                beside(self.frame, end, end - side, size, gap=0.2)
+                for side in (up, -up, right, -right)
+            ]
+            return clear_spot(self.frame, spots, size, self.lines(), memory=memory)
+
+        return place
 
     def axis_end(self, v, reach=3.0):
         """Where an axis label goes: as far along the axis as the view shows it, inside the
@@ -346,12 +370,36 @@ class M3(BeatScene3D):
                 for side in (1, -1)
                 for k in (0.5, 0.75, 0.25, 1.0)
             ]
-            return clear_spot(self.frame, spots, size, self.lines())
+            return clear_spot(self.frame, spots, size, self.lines(), memory=memory)
 
+        memory = {}
         return self.label(template, place, refresh)
 
+    def get_direction_label(self):
+        """The step's direction in degrees from +x, beside the arc that shows it."""
+        number = Number(0, num_decimal_places=0, unit="°", font_size=0.8 * self.label_size)
+        number.set_color(GREY_A)
+        memory = {}
+
+        def refresh(template):
+            number.set_value(self.angle.get_value())
+            number[-1].align_to(number[-2], UP)  # the degree sign sits high
+            template.center()
+
+        def place(size):
+            a = self.angle.get_value()
+            on_arc = [  # at the arc's middle, or round from it, clear of the step
+                self.arc_radius * np.array([*unit(b), 0.0])
+                for b in (a / 2, a / 2 - 40, a + 45, -45, a / 2 + 180, a + 135)
+            ]
+            spots = [beside(self.frame, point, ORIGIN, size, 0.08) for point in on_arc]
+            lines = self.lines()
+            return clear_spot(self.frame, spots, size, lines, margin=0.12, memory=memory)
+
+        return self.label(VGroup(number), place, refresh)
+
     def get_direction_arc(self):
-        arc = Arc(0, np.radians(self.angle.get_value()), radius=0.22)
+        arc = Arc(0, np.radians(self.angle.get_value()), radius=self.arc_radius)
         return arc.set_stroke(WHITE, 3).set_z_index(OVER)
 
     def get_angle_marks(self):
@@ -382,7 +430,7 @@ class M3(BeatScene3D):
     def show_caption(self, key, **values):
         """A short note of what is shown, fixed in the frame at the top; `values` fill its
         fields (LaTeX), from the scene's knobs."""
-        new = caption(key, 30, **values).to_edge(UP, buff=0.6).fix_in_frame()
+        new = panel(caption(key, 30, **values), opacity=0.6).to_edge(UP, buff=0.5).fix_in_frame()
         self.play(FadeOut(self.caption), FadeIn(new.set_z_index(LABELS)), run_time=0.5)
         self.caption, self.caption_key = new, key
         self.caption_text = text(key).format(**values)

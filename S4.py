@@ -31,7 +31,7 @@ class M5(PlotOfF):
             point = self.plot.point_at(x)
             direction = normalize(self.plot.axes.c2p(x + 1, f.value(x) + k) - point)
             half = 0.5 * self.tangent_length * direction
-            return Line(point - half, point + half, stroke_width=4).set_color(self.tangent_color)
+            return Line(point - half, point + half, stroke_width=6).set_color(self.tangent_color)
 
         return always_redraw(line)
 
@@ -98,7 +98,7 @@ class M7(PlotOfF):
         from the point to where it starts; a step too short to see is drawn magnified,
         with its factor."""
         axes = self.plot.axes
-        below = 0.28 * DOWN
+        below = 0.62 * DOWN  # under the axis's numbers
         start, end = axes.c2p(x_old, 0) + below, axes.c2p(x_new, 0) + below
         length = np.linalg.norm(end - start)
         factor = 1
@@ -114,7 +114,7 @@ class M7(PlotOfF):
         parts = VGroup(drop.set_stroke(self.arrow_color, opacity=0.7), arrow)
         if factor > 1:
             note = caption("shown_magnified", 20, color=self.arrow_color, k=rf"\times {factor}")
-            parts.add(note.next_to(arrow, DOWN, buff=0.08))
+            parts.add(note.next_to(arrow, RIGHT if x_new < x_old else LEFT, buff=0.12))
         return parts
 
     def show_run(self, run):

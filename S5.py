@@ -140,8 +140,8 @@ class M8(SurfaceDescent):
         # Close up, the axes would cross the frame like scratches: they step back.
         self.play(
             frame.animate.reorient(-30, 60, center=ball.get_center(), height=11),
-            axes.animate.set_stroke(opacity=0.15),
-            axis_labels.animate.set_opacity(0.3),
+            axes.animate.set_stroke(opacity=0),
+            axis_labels.animate.set_opacity(0),
             run_time=2,
         )
         frame.add_updater(
@@ -191,7 +191,7 @@ class M10(SurfaceDescent):
     max_steps = 500
     label_size = 30  # the balls' z labels
     view = dict(theta_degrees=165, phi_degrees=45, height=11)
-    end_view = dict(theta_degrees=90, phi_degrees=50, height=9)
+    end_view = dict(theta_degrees=110, phi_degrees=38, height=9.5)
     end_focus = 0.4  # from the surface's middle (0) to the kept ball (1)
 
     def construct(self):
@@ -228,7 +228,8 @@ class M10(SurfaceDescent):
 
         # M10.1 all four descend together; each stops on its own
         self.beat(1)
-        self.play(LaggedStartMap(GrowFromCenter, balls), FadeIn(self.labels), FadeIn(hud))
+        self.play(LaggedStartMap(GrowFromCenter, balls), FadeIn(hud))
+        self.play(FadeIn(self.labels))
         longest = max(run.steps for run in result.runs)
         for k, duration in enumerate(step_durations(longest, 1.0, 0.15)):
             moving = [i for i, run in enumerate(result.runs) if k < run.steps]
@@ -252,18 +253,21 @@ class M10(SurfaceDescent):
         if best is None:
             raise ValueError("every run diverged: there is no lowest run to keep")
         others = [i for i in range(len(result.runs)) if i != best]
-        kept_count = self.iteration.copy().set_value(result.runs[best].steps)
-        kept_count.set_z_index(LABELS)
+        self.iteration = Number(
+            result.runs[best].steps, num_decimal_places=0, font_size=self.font_size * 1.15
+        )
+        kept = panel(caption("lowest_run", self.font_size, n=self.iteration)).move_to(hud, UL)
+        kept.fix_in_frame().set_z_index(LABELS)
         self.play(
             # The labels go first: none is left beside a ball that is gone.
-            *(FadeOut(self.labels[i], rate_func=lambda t: smooth(min(1, 2 * t))) for i in others),
+            *(FadeOut(self.labels[i], rate_func=lambda t: smooth(min(1, 2.5 * t))) for i in others),
             *(FadeOut(trails[i][0]) for i in others),
             *(vanish(ball) for i in others for ball in (balls[i], *trails[i][1])),
-            # The count is the kept run's own, not counted back: it changes in place.
-            FadeTransform(self.iteration, kept_count),
+            # Not the count going back: the HUD now speaks of the kept run.
+            FadeOut(hud),
+            FadeIn(kept),
             run_time=2,
         )
-        self.iteration = kept_count
         # The last frame: the kept run near the middle, the surface around it.
         middle = interpolate(surface.get_center(), balls[best].get_center(), self.end_focus)
         self.play(frame.animate.reorient(center=middle, **self.end_view), run_time=2)
@@ -277,7 +281,7 @@ class M10(SurfaceDescent):
         number = Number(z, num_decimal_places=4, font_size=self.label_size)
         # In the ball's colour, lightened to be read on the label's dark backing.
         text = VGroup(Tex("z =", font_size=self.label_size), number)
-        text.set_color(interpolate_color(color, WHITE, 0.4))
+        text.set_color(interpolate_color(color, WHITE, 0.25))
         template = panel(text, buff=0.06)
 
         def refresh(t):
@@ -315,9 +319,9 @@ class M10(SurfaceDescent):
             mid = to_screen(frame, point, (FRAME_WIDTH, FRAME_HEIGHT))[0]
             return np.array([mid - half_size, mid + half_size])
 
-        taken = [box(self.placed[j][1], self.placed[j][2]) for j in range(i) if self.placed[j]] + [
-            box(b.get_center(), np.array([0.2, 0.2])) for b in self.balls
-        ]
+        on_screen = self.get_mobject_family_members()
+        taken = [box(self.placed[j][1], self.placed[j][2]) for j in range(i) if self.placed[j]]
+        taken += [box(b.get_center(), np.array([0.2, 0.2])) for b in self.balls if b in on_screen]
         previous = self.placed[i][0] if self.placed[i] else self.sides[0]
         for side in (previous, *self.sides):
             point = centre(side)

@@ -352,10 +352,12 @@ class Morph(AnimationGroup):
                 matched += zip(rest_a[i : i + size], rest_b[j : j + size], strict=True)
         moves = [(a, b) for a, b in matched if same_glyph(a, b)]
         moved_a, moved_b = {id(a) for a, _ in moves}, {id(b) for _, b in moves}
+        # Out, across, in: what goes has faded before the shared glyphs cross the space, and
+        # what is new writes in once they have passed, so nothing overlaps on the way.
         super().__init__(
-            *(Transform(a, b) for a, b in moves),
-            *(FadeOut(g) for g in glyphs_a if id(g) not in moved_a),
-            *(FadeIn(g) for g in glyphs_b if id(g) not in moved_b),
+            *(Transform(a, b, rate_func=between(0.2, 0.8)) for a, b in moves),
+            *(FadeOut(g, rate_func=between(0, 0.4)) for g in glyphs_a if id(g) not in moved_a),
+            *(FadeIn(g, rate_func=between(0.6, 1)) for g in glyphs_b if id(g) not in moved_b),
             run_time=run_time,
             **kwargs,
         )
@@ -364,6 +366,13 @@ class Morph(AnimationGroup):
         super().clean_up_from_scene(scene)
         scene.remove(self.mobject, self.source)
         scene.add(self.target)
+
+
+def between(start: float, end: float):
+    """A smooth rate that runs only from `start` to `end` of an animation's time."""
+    from manimlib import smooth
+
+    return lambda t: smooth(min(1.0, max(0.0, (t - start) / (end - start))))
 
 
 def outline(glyph: Mobject) -> np.ndarray:
@@ -541,10 +550,11 @@ def beside(frame, point, away_from, size, gap: float = 0.15) -> np.ndarray:
     return np.asarray(point, float) + (gap + reach) * (direction[0] * right + direction[1] * up)
 
 
-def clear_spot(frame, candidates, size, segments, margin: float = 0.06):
+def clear_spot(frame, candidates, size, segments, margin: float = 0.06, memory=None):
     """The first of `candidates` (world points, each a label's centre) where a label `size`
     = (width, height) screen units big crosses none of `segments` (pairs of world points:
-    axes, arrows) on screen; the first candidate when none is clear."""
+    axes, arrows) on screen; the first candidate when none is clear. With a `memory` dict,
+    the candidate chosen last time is kept while it stays clear: labels do not hop."""
     from manimlib import FRAME_HEIGHT, FRAME_WIDTH
 
     from gdkit.screen import to_screen
@@ -553,10 +563,17 @@ def clear_spot(frame, candidates, size, segments, margin: float = 0.06):
     half = np.asarray(size, float) / 2 + margin
     lines = [to_screen(frame, segment, units) for segment in segments]
     samples = np.linspace(0, 1, 40)[:, None]
-    for candidate in candidates:
+
+    def clear(candidate) -> bool:
         centre = to_screen(frame, candidate, units)[0]
-        if not any(
+        return not any(
             (np.abs((a + samples * (b - a)) - centre) < half).all(axis=1).any() for a, b in lines
-        ):
-            return candidate
-    return candidates[0]
+        )
+
+    order = list(range(len(candidates)))
+    if memory is not None and memory.get("chosen", len(candidates)) < len(candidates):
+        order.insert(0, memory["chosen"])
+    chosen = next((i for i in order if clear(candidates[i])), order[0])
+    if memory is not None:
+        memory["chosen"] = chosen
+    return candidates[chosen]

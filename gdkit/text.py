@@ -54,6 +54,7 @@ TEXT: dict[str, dict[str, str]] = {
     "hud_iteration": {"zh": "当前迭代次数 {n}", "en": "Iteration {n}"},
     "hud_point": {"zh": "当前坐标 {xyz}", "en": "Point {xyz}"},
     "hud_iterations": {"zh": "迭代次数 {n}", "en": "Iterations {n}"},
+    "lowest_run": {"zh": "最低的一条：{n} 步", "en": "The lowest run: {n} steps"},
     "converged_in": {"zh": "收敛：共 {n} 步", "en": "Converged in {n} steps"},
     # The coda
     "gradient_descent": {"zh": "梯度下降", "en": "Gradient descent"},

@@ -294,8 +294,11 @@ def wrapped(line: str, lang: str) -> str:
     if len(line) <= LINE_LENGTH[lang]:
         return line
     if lang == "en":
+        # After a comma, colon or semicolon if one is near the middle, else at a space.
         spaces = [i for i, c in enumerate(line) if c == " "]
-        cut = min(spaces, key=lambda i: abs(i - len(line) / 2), default=len(line) // 2)
+        clauses = [i for i in spaces if line[i - 1] in ",:;"]
+        near = [i for i in clauses if abs(i - len(line) / 2) < len(line) / 4] or spaces
+        cut = min(near, key=lambda i: abs(i - len(line) / 2), default=len(line) // 2)
         return line[:cut] + "\n" + line[cut + 1 :]
     stops = [i + 1 for i, c in enumerate(line) if c in "，、：；？。"] or [len(line) // 2]
     cut = min(stops, key=lambda i: abs(i - len(line) / 2))
