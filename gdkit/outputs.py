@@ -26,7 +26,12 @@ from gdkit import storyboard
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
-SHARED_INPUTS = ("custom_config.yml", "assets/storyboard.json", "pyproject.toml")
+SHARED_INPUTS = (
+    "custom_config.yml",
+    "assets/storyboard.json",
+    "assets/narration.json",  # each beat is held as long as its line takes to read
+    "pyproject.toml",
+)
 
 
 def inputs_digest(scene_file: Path, resolution: tuple[int, int], fps: int, lang: str) -> str:

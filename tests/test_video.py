@@ -288,3 +288,18 @@ def test_no_hard_cut_inside_the_film(built):
     for k, shot in enumerate(timeline["shots"][1:]):
         before, after = frames[2 * k], frames[2 * k + 1]
         assert np.abs(before - after).mean() < 1.5, f"a hard cut into {shot['shot']}"
+
+
+@pytest.mark.parametrize("changed", ["assets/narration.json", "assets/storyboard.json", "S4.py"])
+def test_what_a_shot_is_made_from_includes_its_narration(tmp_path, monkeypatch, changed):
+    """A changed narration line changes how long its beat is held: the shot is stale."""
+    from gdkit import outputs
+
+    for name in (*outputs.SHARED_INPUTS, "S4.py"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, tmp_path / name)
+    monkeypatch.setattr(outputs, "ROOT", tmp_path)
+    before = outputs.inputs_digest(tmp_path / "S4.py", (128, 72), 2, "zh")
+    with open(tmp_path / changed, "a", encoding="utf-8") as file:
+        file.write(" ")
+    assert outputs.inputs_digest(tmp_path / "S4.py", (128, 72), 2, "zh") != before
