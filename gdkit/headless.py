@@ -655,7 +655,7 @@ OUTLINES = "straightened-1"  # how parsed outlines are made here: a new value pa
 
 def _unpickled(store: Cache, key: str, kind: type):
     """A list of `kind` from the cache, or None (missing, or refused and dropped)."""
-    data = store.get(key)
+    data = store.get(key)  # only from a folder and file of this user, digests checked
     if data is None:
         return None
     try:

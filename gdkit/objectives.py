@@ -73,7 +73,7 @@ class Objective:
         generated = derived.FUNCTIONS.get((self.variables, self.definition))
         if generated is not None:
             return generated
-        code = self.derive()
+        code = self.derive()  # printed by sympy in this process, never read from anywhere
         namespace = {"numpy": np}
         exec(compile(self.source(code), f"<objective {self.name}>", "exec"), namespace)
         return namespace[self.name], namespace[f"{self.name}_gradient"]
