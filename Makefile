@@ -30,10 +30,10 @@ $(STAMP): pyproject.toml
 	touch $@
 
 video: setup
-	$(BIN)/python -m gdkit.video --lang $(VIDEO_LANG) --quality $(QUALITY)
+	$(BIN)/python -m gdkit.tools.video --lang $(VIDEO_LANG) --quality $(QUALITY)
 
 storyboard: setup
-	$(BIN)/python -m gdkit.contact_sheet --lang $(VIDEO_LANG)
+	$(BIN)/python -m gdkit.tools.contact_sheet --lang $(VIDEO_LANG)
 
 test: setup
 	$(BIN)/ruff check .
@@ -44,7 +44,7 @@ golden: setup
 	$(BIN)/python -m tests.golden --refresh
 
 bench: setup
-	$(BIN)/python -m gdkit.bench
+	$(BIN)/python -m gdkit.tools.bench
 
 # After editing an objective's definition: sympy's numpy code, into gdkit/derived.py.
 derived: setup

@@ -198,6 +198,6 @@ class M2(BeatScene):
 
 
 if __name__ == "__main__":
-    from gdkit.cli import run_file
+    from gdkit.tools.cli import run_file
 
     run_file(__file__)

@@ -437,6 +437,6 @@ class M3(BeatScene3D):
 
 
 if __name__ == "__main__":
-    from gdkit.cli import run_file
+    from gdkit.tools.cli import run_file
 
     run_file(__file__)

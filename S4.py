@@ -194,6 +194,6 @@ class M7(PlotOfF):
 
 
 if __name__ == "__main__":
-    from gdkit.cli import run_file
+    from gdkit.tools.cli import run_file
 
     run_file(__file__)

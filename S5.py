@@ -334,6 +334,6 @@ class M10(SurfaceDescent):
 
 
 if __name__ == "__main__":
-    from gdkit.cli import run_file
+    from gdkit.tools.cli import run_file
 
     run_file(__file__)

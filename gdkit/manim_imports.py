@@ -1,15 +1,12 @@
 """What a scene file imports: `from gdkit.manim_imports import *`.
 
-manimlib (set up headless unless manimgl's own window command is running), the project's
-beat scenes, objectives, descent runs, geometry and on-screen text.
+manimlib (set up headless by the engine, unless manimgl's own window command is running),
+the project's beat scenes, objectives, descent runs, geometry and on-screen text.
 """
 
-import sys
+from gdkit import engine
 
-from gdkit.cli import resolution_from_argv
-from gdkit.headless import prepare
-
-prepare(resolution_from_argv(sys.argv))
+engine.prepare()
 
 from manimlib import *  # noqa: E402
 

@@ -4,24 +4,11 @@ from __future__ import annotations
 
 from manimlib import Scene, ThreeDScene
 from manimlib.scene.scene import EndScene
-from manimlib.shader_wrapper import VShaderWrapper
-from manimlib.utils import shaders
 
 from gdkit import storyboard
+from gdkit.engine.fixes import forget_gl_state
+from gdkit.engine.writer import FileWriter
 from gdkit.text import language
-
-
-def forget_gl_state() -> None:
-    """Drop what manimgl caches per OpenGL context and per shader program.
-
-    Each scene makes its own context; when several scenes run in one process (an S-file's
-    shots, tests, the contact sheet), a new context or program can reuse the id of a dead one
-    and be handed its stale canvas, program or remembered uniform values.
-    """
-    VShaderWrapper.get_fill_canvas.cache_clear()
-    shaders.get_shader_program.cache_clear()
-    shaders.image_path_to_texture.cache_clear()
-    shaders.PROGRAM_UNIFORM_MIRRORS.clear()
 
 
 def step_durations(
@@ -112,9 +99,8 @@ class Beats:
             or self.window is not None
             or stop_condition is not None
             or self.presenter_mode
-            or not writer.write_to_movie
-            or not hasattr(writer, "send")  # manimgl's own writer, outside the `manim` command
-            or writer.subdivide_output
+            or not isinstance(writer, FileWriter)  # manimgl's own, outside the `manim` command
+            or not writer.holds_frames()
             or self.should_update_mobjects()
         ):
             return super().wait(duration, stop_condition, note, ignore_presenter_mode)

@@ -7,11 +7,8 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-STORYBOARD_FILE = ROOT / "assets" / "storyboard.json"
-NARRATION_FILE = ROOT / "assets" / "narration.json"
+from gdkit.paths import NARRATION_FILE, STORYBOARD_FILE
 
 # How fast a viewer reads a subtitle: Chinese characters, or English words, per second.
 READING_RATE = {"zh": 4.5, "en": 2.5}

@@ -7,7 +7,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # manimlib reads sys.argv when first imported: give it ours before pytest's flags can reach it.
-from gdkit.headless import prepare  # noqa: E402
+from gdkit.engine import prepare  # noqa: E402
 
 prepare((640, 360))
 

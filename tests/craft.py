@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 
 from gdkit import storyboard
-from gdkit.cli import load_scene_file, scene_classes
-from gdkit.contact_sheet import run_shot
-from gdkit.outputs import ROOT
+from gdkit.paths import ROOT
 from gdkit.screen import to_screen
+from gdkit.tools.cli import load_scene_file, scene_classes
+from gdkit.tools.contact_sheet import run_shot
 
 SCREEN = (1920, 1080)
 

@@ -74,9 +74,10 @@ def write_stills(name: str, lang: str, out: Path, settings=()) -> None:
     from ast import literal_eval
 
     from gdkit import storyboard
-    from gdkit.cli import load_scene_file, scene_classes
-    from gdkit.contact_sheet import beat_stills
-    from gdkit.headless import ROOT, prepare
+    from gdkit.engine import prepare
+    from gdkit.paths import ROOT
+    from gdkit.tools.cli import load_scene_file, scene_classes
+    from gdkit.tools.contact_sheet import beat_stills
 
     prepare((640, 360))
     shot = scene_classes(load_scene_file(ROOT / storyboard.shot(name).file))[name]

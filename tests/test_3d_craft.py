@@ -12,7 +12,7 @@ from manimlib import Group
 
 from gdkit.mobjects import LABELS, Arrow3D
 from gdkit.objectives import g
-from gdkit.outputs import ROOT
+from gdkit.paths import ROOT
 from gdkit.screen import overlap, screen_box, to_screen
 from tests.craft import SCREEN, at_beat_ends, every_frame, length_on_screen
 from tests.helpers import MANIM

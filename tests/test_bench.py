@@ -4,9 +4,9 @@ import subprocess
 import sys
 
 from gdkit import storyboard
-from gdkit.bench import compare, markdown, totals
-from gdkit.cli import shot_args
-from gdkit.headless import ROOT
+from gdkit.paths import ROOT
+from gdkit.tools.bench import compare, markdown, totals
+from gdkit.tools.cli import shot_args
 
 
 def row(shot, wall, video, fps=30, still=2.0, first=1.5):
@@ -47,7 +47,7 @@ def test_first_frame_probe_stops_at_the_first_frame(tmp_path):
     """`--first-frame` renders up to the first frame and leaves no movie behind."""
     args = shot_args(storyboard.shot("M6"), ["-r", "256x144", "--fps", "5"], tmp_path)
     probe = subprocess.run(
-        [sys.executable, "-m", "gdkit.bench", "--first-frame", *args],
+        [sys.executable, "-m", "gdkit.tools.bench", "--first-frame", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from gdkit import cache
-from gdkit.cache import MAGIC, Cache
-from gdkit.outputs import ROOT
+from gdkit.engine import cache
+from gdkit.engine.cache import MAGIC, Cache
+from gdkit.paths import ROOT
 from tests.helpers import MANIM, unprivileged, write_scene_file
 
 NOBODY = 65534
@@ -136,9 +136,8 @@ def test_a_folder_that_cannot_be_made_means_no_cache(tmp_path, monkeypatch, caps
 # What a render sees: a probe that makes a formula and a text, and prints their outlines.
 PROBE = """
     import hashlib, numpy as np
-    from gdkit import headless
-    headless.messages = False
-    headless.prepare((320, 180))
+    from gdkit import engine
+    engine.prepare((320, 180), messages=False)
     from manimlib import Tex, Text
     digest = hashlib.sha256()
     for mob in (Tex(r"g(x, y) = \\\\frac{x^2}{y}"), Text("当前坐标 point")):

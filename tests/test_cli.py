@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gdkit.outputs import ROOT
+from gdkit.paths import ROOT
 from tests.helpers import MANIM, manim, one_line_error, unprivileged, write_scene_file
 
 

@@ -15,7 +15,7 @@ from sympy.parsing.sympy_parser import (
 )
 
 from gdkit.objectives import OBJECTIVES, Objective, f, g, h
-from gdkit.outputs import ROOT
+from gdkit.paths import ROOT
 
 x, y = sp.symbols("x y", real=True)  # the same symbols as the objectives' own
 

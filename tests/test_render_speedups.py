@@ -1,4 +1,4 @@
-"""The render shortcuts in gdkit.headless must draw exactly what manimgl draws without them."""
+"""The speed-ups in gdkit.engine.speedups must draw exactly what manimgl draws without them."""
 
 import numpy as np
 import pytest
@@ -26,7 +26,7 @@ from manimlib import (
 )
 from manimlib.shader_wrapper import VShaderWrapper
 
-from gdkit import headless
+from gdkit.engine import speedups
 from gdkit.mobjects import Arrow3D, face_camera, live_row
 
 
@@ -82,7 +82,7 @@ def test_screen_box_holds_every_filled_point():
         for wrapper in group.shader_wrappers:
             if not isinstance(wrapper, VShaderWrapper):
                 continue
-            box = headless.screen_box(wrapper, size)
+            box = speedups.screen_box(wrapper, size)
             filled = wrapper.vert_data["fill_rgba"][:, 3] > 0
             if not filled.any():
                 continue

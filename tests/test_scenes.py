@@ -6,8 +6,8 @@ import pytest
 from manimlib import FRAME_HEIGHT, FRAME_WIDTH
 
 from gdkit import storyboard
-from gdkit.contact_sheet import beat_stills, run_shot
-from gdkit.headless import ROOT
+from gdkit.paths import ROOT
+from gdkit.tools.contact_sheet import beat_stills, run_shot
 from tests.golden import RENDER, check, fresh_stills
 
 SMALL = RENDER

@@ -11,9 +11,9 @@ import pytest
 from manimlib import Tex, Text
 from manimlib.mobject.svg.svg_mobject import SVG_HASH_TO_MOB_MAP, SVGMobject
 
-from gdkit import headless
-from gdkit.cache import Cache
-from gdkit.deferred import Later, StandIn, deferred
+from gdkit.engine import speedups
+from gdkit.engine.cache import Cache
+from gdkit.engine.deferred import Later, StandIn, deferred
 
 
 def run_python(code: str, root) -> dict:
@@ -32,10 +32,10 @@ def test_manimlib_loads_without_the_deferred_libraries(root):
     state = run_python(
         """
         import json, sys
-        from gdkit.headless import prepare
+        from gdkit.engine import prepare
         prepare((854, 480))
         import manimlib, numpy
-        from gdkit.deferred import DEFERRED, Later, StandIn
+        from gdkit.engine.deferred import DEFERRED, Later, StandIn
         loaded = [m for m in (*DEFERRED, "pkg_resources") if m in sys.modules]
         holders = sorted({
             name
@@ -106,7 +106,7 @@ def test_a_deferred_module_runs_once_when_first_used(tmp_path, monkeypatch):
 @pytest.fixture
 def empty_disk_cache(tmp_path, monkeypatch):
     """The parsed-SVG cache, empty, in a folder of its own: yields the entry names."""
-    monkeypatch.setattr(headless, "SVG_CACHE", Cache("svg", tmp_path))
+    monkeypatch.setattr(speedups, "SVG_CACHE", Cache("svg", tmp_path))
     SVG_HASH_TO_MOB_MAP.clear()
     yield lambda: [p.name for p in tmp_path.iterdir()]
     SVG_HASH_TO_MOB_MAP.clear()
@@ -158,7 +158,7 @@ def test_parts_of_a_formula_read_back_from_disk_select_the_same_glyphs(empty_dis
 def test_no_glyph_outline_has_a_handle_flung_off_its_curve():
     """manimgl placed one handle of "到" (Noto Sans CJK, 30 points) 1.2 units off its glyph:
     a spike drawn as a stray line across M3.11's caption."""
-    from gdkit.headless import straighten_wild_handles
+    from gdkit.engine.fixes import straighten_wild_handles
 
     caption = Text("回到曲面：学习率 1", font_size=30)
     for glyph in caption.family_members_with_points():
@@ -173,7 +173,7 @@ def test_no_glyph_outline_has_a_handle_flung_off_its_curve():
 def test_a_wild_handle_is_put_back_on_its_chord():
     from manimlib import VMobject
 
-    from gdkit.headless import straighten_wild_handles
+    from gdkit.engine.fixes import straighten_wild_handles
 
     curve = VMobject().set_points(
         np.array([[0, 0, 0], [9, -7, 0], [1, 0, 0], [1.5, 0.2, 0], [2, 0, 0.0]])

@@ -98,7 +98,7 @@ def test_notes_and_narration_name_the_knobs_the_scenes_use(lang):
 
 
 def test_m3_captions_are_filled_from_its_knobs():
-    from gdkit.contact_sheet import run_shot
+    from gdkit.tools.contact_sheet import run_shot
     from tests.craft import shot_class
 
     m3 = shot_class("M3")

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from gdkit import storyboard
-from gdkit.outputs import ROOT
+from gdkit.paths import ROOT
 from tests.helpers import MANIM, one_line_error, unprivileged
 
 SIZE, FPS = ("128x72", "2")
@@ -26,8 +26,8 @@ BEATS = sum(len(s.beats) for s in storyboard.film())
 
 
 def build_command(media: Path, *extra) -> list[str]:
-    return [sys.executable, "-m", "gdkit.video", "-r", SIZE, "--fps", FPS, "--media", str(media),
-            *extra]  # fmt: skip
+    return [sys.executable, "-m", "gdkit.tools.video", "-r", SIZE, "--fps", FPS,
+            "--media", str(media), *extra]  # fmt: skip
 
 
 def build(media: Path, cwd=ROOT):
@@ -218,7 +218,7 @@ def read_only_checkout(tmp_path: Path) -> Path:
     return copy
 
 
-@pytest.mark.parametrize("tool", ["gdkit.video", "gdkit.contact_sheet"])
+@pytest.mark.parametrize("tool", ["gdkit.tools.video", "gdkit.tools.contact_sheet"])
 def test_a_read_only_checkout_says_where_it_cannot_write(tmp_path, tool):
     checkout = read_only_checkout(tmp_path)
     result = subprocess.run(
@@ -238,7 +238,7 @@ def test_a_read_only_checkout_says_where_it_cannot_write(tmp_path, tool):
 )  # fmt: skip
 def test_bad_build_options_get_one_line_and_leave_nothing(tmp_path, args, word):
     result = subprocess.run(
-        [sys.executable, "-m", "gdkit.video", "--media", str(tmp_path / "media"), *args],
+        [sys.executable, "-m", "gdkit.tools.video", "--media", str(tmp_path / "media"), *args],
         cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
     one_line_error(result, word)
@@ -293,7 +293,7 @@ def test_no_hard_cut_inside_the_film(built):
 @pytest.mark.parametrize("changed", ["assets/narration.json", "assets/storyboard.json", "S4.py"])
 def test_what_a_shot_is_made_from_includes_its_narration(tmp_path, monkeypatch, changed):
     """A changed narration line changes how long its beat is held: the shot is stale."""
-    from gdkit import outputs
+    from gdkit.tools import outputs
 
     for name in (*outputs.SHARED_INPUTS, "S4.py"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)

@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 from gdkit import storyboard
-from gdkit.cli import shot_args, shot_command
-from gdkit.headless import ROOT
+from gdkit.paths import ROOT
+from gdkit.tools.cli import shot_args, shot_command
 
 
 def gl_renderer() -> str:
@@ -58,9 +58,10 @@ def run_timed(command: list[str], what: str) -> tuple[float, object]:
 
 def until_first_frame(argv: list[str]) -> int:
     """`manim ARGV`, stopped as its first frame reaches the encoder (run by `--first-frame`)."""
-    from gdkit import cli, headless
+    from gdkit import engine
+    from gdkit.tools import cli
 
-    headless.prepare(cli.parse_args(argv).resolution)
+    engine.prepare(cli.parse_args(argv).resolution)
     from manimlib.scene import scene
 
     def send(writer, frame: bytes) -> None:
@@ -79,7 +80,13 @@ def bench_shot(shot, resolution, fps, out: Path) -> dict:
     wall, usage = run_timed(shot_command(shot, flags, out), shot.name)
     # Start-up, with the caches (TeX, parsed SVGs, derived code) as the render left them:
     # the median of three starts, as one start can be slowed by the machine's other work.
-    probe = [sys.executable, "-m", "gdkit.bench", "--first-frame", *shot_args(shot, flags, out)]
+    probe = [
+        sys.executable,
+        "-m",
+        "gdkit.tools.bench",
+        "--first-frame",
+        *shot_args(shot, flags, out),
+    ]
     first = statistics.median(run_timed(probe, shot.name)[0] for _ in range(3))
     # A preview of one beat: start-up, beat 1 fast-forwarded, its last frame written as PNG.
     still, _ = run_timed(shot_command(shot, [*size, "-s", "--beat", "1"], out), shot.name)
@@ -158,7 +165,7 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--first-frame"]:
         return until_first_frame(argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m gdkit.bench")
+    parser = argparse.ArgumentParser(prog="python -m gdkit.tools.bench")
     parser.add_argument("--resolutions", default="854x480,1920x1080")
     parser.add_argument("--fps", type=int, default=30)
     parser.add_argument("--shots", default=",".join(storyboard.shots()))

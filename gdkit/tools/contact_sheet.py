@@ -1,6 +1,6 @@
 """Stills of every beat's end state, and the storyboard contact sheet built from them.
 
-`python -m gdkit.contact_sheet --lang zh` writes media/storyboard.zh.png: the 38 beats as
+`python -m gdkit.tools.contact_sheet --lang zh` writes media/storyboard.zh.png: the 38 beats as
 thumbnails, grouped by shot. Scenes run fast-forwarded: no video frames, one still per beat.
 """
 
@@ -12,7 +12,10 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from gdkit import storyboard, text
-from gdkit.cli import (
+from gdkit.engine import prepare
+from gdkit.files import Temporary, with_usual_mode
+from gdkit.paths import MEDIA, ROOT
+from gdkit.tools.cli import (
     Parser,
     RenderError,
     UsageError,
@@ -20,8 +23,6 @@ from gdkit.cli import (
     scene_classes,
     writable_folder,
 )
-from gdkit.headless import ROOT, prepare
-from gdkit.outputs import Temporary, with_usual_mode
 
 THUMB = (480, 270)
 CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
@@ -94,12 +95,12 @@ def contact_sheet(lang: str, columns: int = 4, thumb=THUMB) -> Image.Image:
 
 
 def main(argv=None) -> int:
-    parser = Parser(prog="python -m gdkit.contact_sheet")
+    parser = Parser(prog="python -m gdkit.tools.contact_sheet")
     parser.add_argument("--lang", choices=text.LANGUAGES, default="zh")
     parser.add_argument("--out", type=Path)
     try:
         args = parser.parse_args(argv)
-        out = (args.out or ROOT / "media" / f"storyboard.{args.lang}.png").resolve()
+        out = (args.out or MEDIA / f"storyboard.{args.lang}.png").resolve()
         writable_folder(out.parent)
         sheet = contact_sheet(args.lang)
         with Temporary(out) as temporary:

@@ -18,14 +18,13 @@ import json
 import os
 import signal
 import subprocess
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
 from gdkit import storyboard
+from gdkit.files import Temporary, with_usual_mode
+from gdkit.paths import PACKAGE, ROOT
 
-PACKAGE = Path(__file__).resolve().parent
-ROOT = PACKAGE.parent
 SHARED_INPUTS = (
     "custom_config.yml",
     "assets/storyboard.json",
@@ -39,7 +38,7 @@ def inputs_digest(scene_file: Path, resolution: tuple[int, int], fps: int, lang:
     manimgl's version and the settings."""
     settings = (tuple(resolution), fps, lang, importlib.metadata.version("manimgl"))
     digest = hashlib.sha256(repr(settings).encode())
-    paths = [Path(scene_file), *sorted(PACKAGE.glob("*.py"))]
+    paths = [Path(scene_file), *sorted(PACKAGE.rglob("*.py"))]
     paths += [ROOT / p for p in SHARED_INPUTS]
     for path in paths:
         digest.update(path.name.encode())
@@ -80,31 +79,6 @@ def signals_held():
         signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
 
 
-class Temporary:
-    """A new hidden file beside `path` (`.M3.mp4.k2x9w1.part`) for what will become `path`.
-
-    It stays locked while this process holds it, so that `remove_orphans` can tell the file
-    of a render that was killed from one still being written."""
-
-    def __init__(self, path: Path):
-        self.fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
-        self.path = Path(name)
-
-    def close(self) -> None:
-        """Let go of it; it is deleted unless it was moved into place."""
-        if self.fd is not None:
-            self.path.unlink(missing_ok=True)
-            os.close(self.fd)
-            self.fd = None
-
-    def __enter__(self) -> Temporary:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
 def remove_orphans(folder: Path) -> None:
     """Delete the temporary files in `folder` that no living process holds."""
     for path in folder.glob(".*.part"):
@@ -135,13 +109,6 @@ def publish(video_temporary: Path, video: Path, sidecar: dict) -> None:
             sidecar_path(video).unlink(missing_ok=True)
             os.replace(video_temporary, video)
             os.replace(sidecar_temporary.path, sidecar_path(video))
-
-
-def with_usual_mode(path) -> None:
-    """The mode a file made by `open` would have (a temporary file is private)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
 
 
 def probe_frames(video: Path) -> int | None:

@@ -24,21 +24,21 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from gdkit import outputs, storyboard
-from gdkit.cli import (
-    RESOLUTIONS,
+from gdkit import storyboard
+from gdkit.engine.frame import RESOLUTIONS, parse_resolution
+from gdkit.paths import MEDIA, ROOT
+from gdkit.text import LANGUAGES, text
+from gdkit.tools import outputs
+from gdkit.tools.cli import (
     Interrupted,
     Parser,
     RenderError,
     UsageError,
-    parse_resolution,
     positive_int,
     raise_interrupt,
     shot_command,
     writable_folder,
 )
-from gdkit.outputs import ROOT
-from gdkit.text import LANGUAGES, text
 
 QUALITIES = {"preview": RESOLUTIONS["l"], "final": RESOLUTIONS["hd"], "4k": RESOLUTIONS["uhd"]}
 LANGUAGE_CODES = {"zh": "chi", "en": "eng"}  # ISO 639-2, as mp4 subtitle tracks are tagged
@@ -91,6 +91,8 @@ class Film:
 
 
 def build(film: Film, jobs: int) -> Path:
+    """Plan (which shots are missing or stale), render them, check every shot, and join them
+    with chapters and subtitles."""
     writable_folder(film.shot_dir)
     with one_build_at_a_time(film):
         stale = plan(film)
@@ -199,23 +201,27 @@ def join(film: Film) -> Path:
     with ExitStack() as stack:
         for shot in film.shots:  # no render moves a shot into place while it is joined
             stack.enter_context(outputs.locked(film.video(shot), shared=True))
-        for shot in film.shots:
-            why = film.problem(shot)
-            if why:
-                again = " (they changed while it was built: build again)" if "inputs" in why else ""
-                raise BuildError(f"{shot.name} cannot go into the film: {why}{again}")
-        parts = [
-            json.loads(outputs.sidecar_path(film.video(s)).read_text(encoding="utf-8"))
-            for s in film.shots
-        ]
+        parts = check(film)
         if up_to_date(film, parts):
             say(f"{film.path} is up to date")
             return film.path
-        timeline = film_timeline(film, parts)
-        publish_film(film, timeline, parts)
+        publish_film(film, film_timeline(film, parts), parts)
     for path in (film.path, film.path.with_suffix(".srt"), outputs.sidecar_path(film.path)):
         print(path)
     return film.path
+
+
+def check(film: Film) -> list[dict]:
+    """Every shot's sidecar, once each shot is checked against it and against its inputs."""
+    for shot in film.shots:
+        why = film.problem(shot)
+        if why:
+            again = " (they changed while it was built: build again)" if "inputs" in why else ""
+            raise BuildError(f"{shot.name} cannot go into the film: {why}{again}")
+    return [
+        json.loads(outputs.sidecar_path(film.video(s)).read_text(encoding="utf-8"))
+        for s in film.shots
+    ]
 
 
 def up_to_date(film: Film, parts: list[dict]) -> bool:
@@ -403,7 +409,7 @@ def say(line: str) -> None:
 
 
 def parse_args(argv) -> tuple[Film, int]:
-    parser = Parser(prog="python -m gdkit.video", description="Render and join the film.")
+    parser = Parser(prog="python -m gdkit.tools.video", description="Render and join the film.")
     parser.add_argument("--lang", choices=LANGUAGES, default="zh")
     parser.add_argument("--quality", choices=QUALITIES, default="final")
     parser.add_argument(
@@ -414,7 +420,7 @@ def parse_args(argv) -> tuple[Film, int]:
         "--jobs", type=positive_int, default=os.cpu_count() or 1, metavar="N",
         help="shots rendered at once (default: one per core)",
     )  # fmt: skip
-    parser.add_argument("--media", type=Path, default=ROOT / "media", metavar="DIR")
+    parser.add_argument("--media", type=Path, default=MEDIA, metavar="DIR")
     args = parser.parse_args(argv)
     resolution = args.resolution or QUALITIES[args.quality]
     return Film(args.lang, resolution, args.fps, args.media.resolve()), args.jobs

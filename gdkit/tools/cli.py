@@ -18,13 +18,12 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from gdkit import outputs
+from gdkit import engine, text
+from gdkit.engine.frame import CE_QUALITY, add_size_options, size_of
 from gdkit.text import LANGUAGES, default_language
+from gdkit.tools import outputs
 
-RESOLUTIONS = {"l": (854, 480), "m": (1280, 720), "hd": (1920, 1080), "uhd": (3840, 2160)}
 FADE_SECONDS = 0.5  # a shot rises from the background, and sinks back, over this long
-# ManimCE's quality flags, for hands used to them.
-CE_QUALITY = {"-ql": "-l", "-qm": "-m", "-qh": "--hd", "-qk": "--uhd"}
 # Fonts the scenes set text in, and the Debian package of each: words, and the digits of
 # read-outs (Computer Modern, as the formulas).
 FONTS = {"Noto Sans CJK SC": "fonts-noto-cjk", "CMU Serif": "fonts-cmu"}
@@ -52,34 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "scenes", nargs="*", default=[], metavar="SCENE", help="scene classes (default: all)"
     )
-    q = p.add_mutually_exclusive_group()
-    q.add_argument(
-        "-l",
-        "--low_quality",
-        dest="quality",
-        action="store_const",
-        const="l",
-        help="854x480 (also -ql)",
-    )
-    q.add_argument(
-        "-m",
-        "--medium_quality",
-        dest="quality",
-        action="store_const",
-        const="m",
-        help="1280x720 (also -qm)",
-    )
-    q.add_argument(
-        "--hd",
-        dest="quality",
-        action="store_const",
-        const="hd",
-        help="1920x1080, the default (also -qh)",
-    )
-    q.add_argument(
-        "--uhd", dest="quality", action="store_const", const="uhd", help="3840x2160 (also -qk)"
-    )
-    q.add_argument("-r", "--resolution", type=parse_resolution, metavar="WxH")
+    add_size_options(p)
     p.add_argument("--fps", type=positive_int, default=30, metavar="N", help="frame rate (30)")
     p.add_argument(
         "-s",
@@ -110,13 +82,6 @@ def build_parser() -> argparse.ArgumentParser:
         help="on an error in a scene, show the whole Python traceback",
     )
     return p
-
-
-def parse_resolution(value: str) -> tuple[int, int]:
-    m = re.fullmatch(r"(\d+)[xX](\d+)", value)
-    if not m or int(m[1]) < 16 or int(m[2]) < 16 or int(m[1]) % 2 or int(m[2]) % 2:
-        raise argparse.ArgumentTypeError(f"{value!r} is not WxH with even sizes >= 16")
-    return int(m[1]), int(m[2])
 
 
 def positive_int(value: str) -> int:
@@ -170,7 +135,7 @@ class Options:
 def parse_args(argv: list[str]) -> Options:
     args = build_parser().parse_args([CE_QUALITY.get(a, a) for a in argv])
     file = Path(args.file)
-    resolution = args.resolution or RESOLUTIONS[args.quality or "hd"]
+    resolution = size_of(args)
     media = args.media or file.resolve().parent / "media"
     try:
         lang = args.lang or default_language()
@@ -188,14 +153,6 @@ def parse_args(argv: list[str]) -> Options:
         args.quiet,
         args.traceback,
     )
-
-
-def resolution_from_argv(argv: list[str]) -> tuple[int, int] | None:
-    """The resolution a command line asks for, or None where it is not ours to read."""
-    try:
-        return parse_args(argv).resolution
-    except (UsageError, SystemExit):
-        return None
 
 
 # What the render needs from the system, and the Debian package that brings it.
@@ -481,11 +438,11 @@ def main(argv: list[str] | None = None) -> int:
         stop_with_parent()
         opts = parse_args(argv)
         check_system(needs_movie=not opts.still)
-        from gdkit import headless, text
-
         text.set_language(opts.lang)
-        headless.messages = not opts.quiet
-        headless.prepare(opts.resolution)
+        try:
+            engine.prepare(opts.resolution, messages=not opts.quiet)
+        except engine.EngineError as error:
+            raise UsageError(str(error)) from None
         import logging
 
         logging.getLogger("manimgl").setLevel(logging.WARNING)
@@ -520,7 +477,7 @@ def shot_args(shot, flags: list[str], media: Path) -> list[str]:
 
 def shot_command(shot, flags: list[str], media: Path) -> list[str]:
     """The command line that renders one storyboard shot quietly into `media`."""
-    return [sys.executable, "-m", "gdkit.cli", *shot_args(shot, flags, media)]
+    return [sys.executable, "-m", "gdkit.tools.cli", *shot_args(shot, flags, media)]
 
 
 def run_file(path: str) -> None:

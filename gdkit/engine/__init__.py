@@ -1,0 +1,100 @@
+"""The engine: manimgl 1.7.2 made to render these scenes headless, right, and fast.
+
+Everything that reaches into manimlib's (or moderngl's) own code is in this package, and
+nowhere else; `prepare()` installs it as manimlib is first imported. Upstream manimgl has
+since moved to another renderer, so the day this project follows it, the speed-ups go as a
+block: delete `speedups.py` and its tests (tests/test_engine.py, test_render_speedups.py,
+test_startup.py), and `prepare` renders plain.
+
+On any manimgl but `MANIMGL`, the speed-ups stay off, with one
+warning line, and the fixes are still installed.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import sys
+
+MANIMGL = "1.7.2"  # the manimgl every patch here was written against (pyproject.toml pins it)
+
+
+class EngineError(ValueError):
+    """A setting of the engine that cannot be used (GD_PLAIN naming no speed-up)."""
+
+
+applied: list[str] = []  # the fixes and speed-ups installed in this process, in order
+
+
+def on(name: str) -> bool:
+    """Whether the fix or speed-up `name` is installed in this process."""
+    return name in applied
+
+
+def switched_off() -> set[str]:
+    """The speed-ups `GD_PLAIN` turns off: all for 1, those named for a list."""
+    from gdkit.engine.speedups import SPEEDUPS
+
+    value = os.environ.get("GD_PLAIN", "").strip()
+    if value in ("", "0"):
+        return set()
+    if value == "1":
+        return set(SPEEDUPS)
+    names = {name.strip() for name in value.split(",") if name.strip()}
+    if unknown := sorted(names - set(SPEEDUPS)):
+        raise EngineError(
+            f"GD_PLAIN={value}: no speed-up named {', '.join(unknown)} "
+            f"(1 for all, or some of {', '.join(SPEEDUPS)})"
+        )
+    return names
+
+
+def prepare(resolution: tuple[int, int] | None = None, messages: bool | None = None) -> None:
+    """Import manimlib headless, with the fixes and the speed-ups (see above) installed.
+
+    `resolution` fixes manimlib's frame aspect ratio (None: read the command line's size
+    flags); `messages` shows or hides LaTeX's "Writing …" lines (None: as before)."""
+    from gdkit.engine import fixes
+
+    if messages is not None:
+        fixes.messages = messages
+    if "manimlib" in sys.modules:
+        return  # manimgl's own command (or an earlier call) already set manimlib up
+    from gdkit.engine.deferred import deferred
+    from gdkit.engine.frame import frame_size
+    from gdkit.engine.speedups import SPEEDUPS
+    from gdkit.paths import CONFIG_FILE
+
+    off = switched_off()
+    version = importlib.metadata.version("manimgl")
+    if version != MANIMGL:
+        print(
+            f"gdkit: manimgl {version} is not {MANIMGL}, which the speed-ups were written "
+            "for: rendering without them",
+            file=sys.stderr,
+        )
+        off = set(SPEEDUPS)
+    speedups = [name for name in SPEEDUPS if name not in off]
+    resolution = resolution or frame_size(sys.argv[1:])
+    # manimlib reads sys.argv as it loads, and would open a window: give it a neutral one.
+    os.environ.setdefault("PYGLET_HEADLESS", "1")
+    argv = sys.argv
+    sys.argv = [argv[0], "--config_file", str(CONFIG_FILE)]
+    if resolution:
+        sys.argv += ["-r", f"{resolution[0]}x{resolution[1]}"]
+    try:
+        with fixes.no_disk_cache_of_manimgl():
+            if "deferred_imports" in speedups:
+                with deferred():
+                    import manimlib.config  # noqa: F401  (parses sys.argv once, here)
+            else:
+                import manimlib.config  # noqa: F401
+    finally:
+        sys.argv = argv
+    for name, install in fixes.FIXES.items():
+        install()
+        applied.append(name)
+    for name in speedups:
+        if SPEEDUPS[name] is not None:
+            SPEEDUPS[name]()
+        applied.append(name)

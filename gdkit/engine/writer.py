@@ -1,0 +1,187 @@
+"""The project's file writer: manimgl's, changed in these ways:
+
+- each movie is encoded into a temporary file of its own, beside its final name, and
+  left there when done: the `manim` command moves it into place with its sidecar, so two
+  renders of one shot never write to one file, and an interrupted or failed one leaves
+  nothing under a final name (stills, too, are written whole or not at all);
+- x264's `preset` can be chosen (speed against file size; the picture quality is set by
+  the constant rate factor either way), and manimgl's no-op colour filter is dropped;
+- frames go to ffmpeg from a second thread, so that the next frame is drawn while the
+  encoder takes in the last one, and are counted;
+- the first `fade_in` frames rise from the background and the last `fade_out` frames sink
+  back into it, so that a shot opens from and closes to the background;
+- an encoder that fails is an error, not a movie cut short.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import queue
+import subprocess
+import threading
+from pathlib import Path
+
+import numpy as np
+from manimlib.scene.scene_file_writer import ProgressDisplay, SceneFileWriter
+
+from gdkit import engine
+from gdkit.files import Temporary, with_usual_mode
+
+
+class FileWriter(SceneFileWriter):
+    """Installed by `engine.prepare` (fixes.project_writer) for every render."""
+
+    def __init__(
+        self, *args, preset: str = "medium", fade_in: int = 0, fade_out: int = 0, **kwargs
+    ):
+        self.preset = preset
+        self.frames_sent = 0
+        self.fade_in, self.fade_out = fade_in, fade_out
+        self.frames_drawn = 0
+        self.tail = collections.deque()  # the last frames, held back to fade them out
+        super().__init__(*args, **kwargs)
+
+    # The file name is used whole (manimgl's `with_suffix` would cut `M3.from-beat-12`).
+    def init_movie_file_path(self) -> Path:
+        return Path(self.get_output_file_rootname()).parent / (
+            self.get_output_file_name() + self.movie_file_extension
+        )
+
+    def init_image_file_path(self) -> Path:
+        return Path(self.get_output_file_rootname()).parent / (self.get_output_file_name() + ".png")
+
+    def filters(self) -> str:
+        """The frames come bottom row first; colour is adjusted only when asked."""
+        if self.saturation == 1 and self.gamma == 1:
+            return "vflip"
+        return f"vflip,eq=saturation={self.saturation}:gamma={self.gamma}"
+
+    def open_movie_pipe(self, file_path: str) -> None:
+        self.final_file_path = file_path
+        self.temporary = Temporary(Path(file_path))
+        self.temp_file_path = str(self.temporary.path)
+        width, height = self.scene.camera.get_pixel_shape()
+        command = [
+            self.ffmpeg_bin,
+            "-y",
+            "-loglevel", "error",
+            "-f", "rawvideo",
+            "-s", f"{width}x{height}",
+            "-pix_fmt", "rgba",
+            "-r", str(self.scene.camera.fps),
+            "-i", "-",
+            "-vf", self.filters(),
+            "-an",
+            "-vcodec", self.video_codec,
+            "-preset", self.preset,
+            "-pix_fmt", self.pixel_format,
+            "-f", self.movie_file_extension.lstrip("."),
+            self.temp_file_path,
+        ]  # fmt: skip
+        self.writing_process = subprocess.Popen(command, stdin=subprocess.PIPE)
+        self.frames = queue.Queue(maxsize=4)
+        self.sender_error = None
+        self.sender = threading.Thread(target=self.send_frames, daemon=True)
+        self.sender.start()
+        if not self.quiet:
+            self.progress_display = ProgressDisplay(
+                range(self.total_frames), leave=False, dynamic_ncols=True
+            )
+            self.set_progress_display_description()
+
+    def send_frames(self) -> None:
+        stdin = self.writing_process.stdin
+        while (frame := self.frames.get()) is not None:
+            try:
+                stdin.write(frame)
+            except (OSError, ValueError) as error:  # the encoder stopped; see `send`
+                self.sender_error = error
+                return
+
+    def send(self, frame: bytes) -> None:
+        if self.frames_drawn < self.fade_in:  # the first frame is the background itself
+            frame = self.faded(frame, self.frames_drawn / self.fade_in)
+        self.frames_drawn += 1
+        if self.fade_out:
+            self.tail.append(frame)
+            if len(self.tail) <= self.fade_out:
+                return
+            frame = self.tail.popleft()
+        self.encode(frame)
+
+    def holds_frames(self) -> bool:
+        """Whether a still frame may be sent as often as a wait lasts (`send`), drawn once."""
+        return self.write_to_movie and not self.subdivide_output and engine.on("held_frames")
+
+    def encode(self, frame: bytes) -> None:
+        if self.sender_error is not None:
+            self.encoder_failed()
+        self.frames.put(frame)
+        self.frames_sent += 1
+        if self.progress_display is not None:
+            self.progress_display.update()
+
+    def faded(self, frame: bytes, weight: float) -> bytes:
+        """`frame` blended towards the background (weight 0: all background)."""
+        weight = weight * weight * (3 - 2 * weight)  # eased at both ends
+        background = np.array(self.scene.camera.background_rgba, np.float32) * 255
+        pixels = np.frombuffer(frame, np.uint8).reshape(-1, 4).astype(np.float32)
+        return (background + (pixels - background) * weight).round().astype(np.uint8).tobytes()
+
+    def write_frame(self, camera) -> None:
+        if self.write_to_movie:
+            self.send(camera.get_raw_fbo_data())
+
+    def encoder_failed(self):
+        code = self.writing_process.wait()
+        raise RuntimeError(f"ffmpeg stopped (exit {code}) writing {self.temp_file_path}")
+
+    def abort(self) -> None:
+        """Stop the encoder and the sending thread; what was written is left to delete."""
+        if self.writing_process is None:
+            return
+        if self.writing_process.poll() is None:
+            self.writing_process.kill()
+            self.writing_process.wait()
+        if self.sender.is_alive():
+            while not self.frames.empty():
+                self.frames.get_nowait()
+            self.frames.put(None)
+            self.sender.join()
+        if self.progress_display is not None:
+            self.progress_display.close()
+
+    def close_movie_pipe(self) -> None:
+        """Finish the movie in its temporary file, which stays there."""
+        if self.ended_with_interrupt:
+            self.abort()
+            return
+        held = len(self.tail)
+        for i, frame in enumerate(self.tail):  # down to the background itself
+            self.encode(self.faded(frame, (held - 1 - i) / held))
+        self.tail.clear()
+        self.frames.put(None)
+        self.sender.join()
+        self.writing_process.stdin.close()
+        if self.sender_error is not None or self.writing_process.wait() != 0:
+            self.encoder_failed()
+        if self.progress_display is not None:
+            self.progress_display.close()
+        self.movie_file_path = self.temp_file_path
+
+    def finish(self) -> None:
+        if self.ended_with_interrupt:
+            self.abort()  # and no still either
+            return
+        super().finish()
+
+    def save_final_image(self, image) -> None:
+        path = Path(self.get_image_file_path())
+        with Temporary(path) as temporary:
+            image.save(temporary.path, format="PNG")
+            with_usual_mode(temporary.path)
+            os.replace(temporary.path, path)
+
+    def print_file_ready_message(self, file_path: str) -> None:
+        pass  # the `manim` command prints the paths it wrote, once they are in place
