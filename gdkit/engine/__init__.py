@@ -6,6 +6,9 @@ since moved to another renderer, so the day this project follows it, the speed-u
 block: delete `speedups.py` and its tests (tests/test_engine.py, test_render_speedups.py,
 test_startup.py), and `prepare` renders plain.
 
+Its README (gdkit/engine/README.md) has the table: each fix and speed-up, what it replaces,
+the manimgl version it was written against, what it buys (measured) and its test.
+
 On any manimgl but `MANIMGL`, the speed-ups stay off, with one
 warning line, and the fixes are still installed.
 """

@@ -191,7 +191,11 @@ def reuse_unchanged_prefix() -> None:
 
 
 def _value(v):
-    return tuple(np.ravel(v).tolist()) if isinstance(v, (np.ndarray, list, tuple)) else v
+    """A uniform's value, hashable, and told apart wherever manimgl's printed id tells it
+    apart: 1 and 1.0 are one value to OpenGL but two render groups to manimgl."""
+    if isinstance(v, (np.ndarray, list, tuple)):
+        return (type(v).__name__, np.asarray(v).dtype.kind, tuple(np.ravel(v).tolist()))
+    return (type(v).__name__, v)
 
 
 def _render_state(mob):

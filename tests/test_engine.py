@@ -1,0 +1,146 @@
+"""The engine's switches: `GD_PLAIN` renders through manimgl's own code, with the same frames;
+another manimgl gets no speed-ups, with one warning; the table names every patch."""
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from gdkit import engine, storyboard
+from gdkit.engine.fixes import FIXES
+from gdkit.engine.speedups import SPEEDUPS
+from gdkit.paths import PACKAGE, ROOT
+
+MANIM = [sys.executable, "-m", "gdkit.tools.cli"]
+SIZE = "320x180"
+
+
+def frames(video: Path) -> np.ndarray:
+    """Every decoded frame, RGB."""
+    raw = subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-i", str(video), "-f", "rawvideo", "-pix_fmt", "rgb24",
+         "-"], capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    width, height = map(int, SIZE.split("x"))
+    return np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3)
+
+
+# How far a speed-up's frames may be from manimgl's own, per pixel and channel (of 255): the
+# engine README's "frames" column. Only keep_unchanged_numbers differs at all (by at most 4):
+# manimgl rebuilds a number whose text did not change, a fraction of a pixel away.
+TOLERANCE = 6
+
+
+def render_beat(shot, beat: int, media: Path, **env) -> Path:
+    command = [*MANIM, shot.file, shot.name, "--beat", f"{beat}..{beat}", "-r", SIZE]
+    command += ["--fps", "10", "-q", "--media", str(media)]
+    result = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env}, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    return Path(next(line for line in result.stdout.split() if line.endswith(".mp4")))
+
+
+def middle_beat(shot) -> int:
+    return len(shot.beats) // 2 + 1
+
+
+def test_plain_renders_the_frames_the_speed_ups_render(tmp_path):
+    """One beat of every shot, with every speed-up and with none: the same frames, each one,
+    within the tolerance the engine README gives."""
+    shots = list(storyboard.shots().values())
+
+    def both(shot):
+        beat = middle_beat(shot)
+        fast = render_beat(shot, beat, tmp_path / "fast")
+        plain = render_beat(shot, beat, tmp_path / "plain", GD_PLAIN="1")
+        return shot.name, beat, frames(fast), frames(plain)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = list(pool.map(both, shots))
+    for name, beat, fast, plain in results:
+        assert len(fast) > 1 and len(fast) == len(plain), f"{name}.{beat}"
+        worst = max(int(np.abs(a.astype(int) - b).max()) for a, b in zip(fast, plain, strict=True))
+        assert worst <= TOLERANCE, f"{name}.{beat}: frames differ by up to {worst} of 255"
+
+
+PROBE = """
+    import sys
+    from gdkit import engine
+    {setup}
+    from gdkit.tools.cli import main
+    code = main([{args}])
+    from manimlib.camera.camera import Camera
+    print(",".join(engine.applied), hasattr(Camera.capture, "__wrapped__"))
+    sys.exit(code)
+"""
+
+
+def probe(tmp_path, setup: str = "", **env):
+    args = f"'S1.py', 'M1', '-s', '--beat', '1', '-r', '{SIZE}', '-q', '--media', '{tmp_path}'"
+    code = textwrap.dedent(PROBE.format(setup=setup, args=args))
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, **env}, timeout=120,
+    )  # fmt: skip
+
+
+def test_every_speed_up_is_on_by_default_and_gd_plain_turns_them_all_off(tmp_path):
+    default = probe(tmp_path)
+    assert default.returncode == 0, default.stderr
+    applied, wrapped = default.stdout.split()[-2:]
+    assert applied.split(",") == [*FIXES, *SPEEDUPS] and wrapped == "True"
+    plain = probe(tmp_path, GD_PLAIN="1")
+    assert plain.returncode == 0, plain.stderr
+    applied, wrapped = plain.stdout.split()[-2:]
+    assert applied.split(",") == list(FIXES) and wrapped == "False"
+
+
+def test_gd_plain_can_name_speed_ups(tmp_path):
+    result = probe(tmp_path, GD_PLAIN="reuse_unchanged_prefix, held_frames")
+    assert result.returncode == 0, result.stderr
+    applied = result.stdout.split()[-2].split(",")
+    assert "reuse_unchanged_prefix" not in applied and "held_frames" not in applied
+    assert "fill_only_where_drawn" in applied
+
+
+def test_gd_plain_naming_no_speed_up_is_one_line(tmp_path):
+    result = subprocess.run(
+        [*MANIM, "S1.py", "M1", "-s", "-r", SIZE, "--media", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "GD_PLAIN": "fast"},
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "no speed-up named fast" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_another_manimgl_renders_without_speed_ups_and_says_so_once(tmp_path):
+    result = probe(tmp_path, setup="engine.MANIMGL = '0.0.1'")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "is not 0.0.1" in lines[0] and "without them" in lines[0]
+    applied, wrapped = result.stdout.split()[-2:]
+    assert applied.split(",") == list(FIXES) and wrapped == "False"
+    assert (tmp_path / "images" / "zh" / "180p30" / "M1.beat-1.png").stat().st_size > 0
+
+
+def table_rows() -> dict[str, str]:
+    text = (PACKAGE / "engine" / "README.md").read_text(encoding="utf-8")
+    return {m[1]: m[0] for m in re.finditer(r"^\| (\w+) +\|.*$", text, re.MULTILINE)}
+
+
+def test_the_table_names_every_patch_and_what_it_replaces():
+    rows = table_rows()
+    names = [*FIXES, *SPEEDUPS]
+    assert sorted(rows.keys() - {"name"}) == sorted(names)
+    for name in SPEEDUPS:
+        cells = [c.strip() for c in rows[name].strip("|").split("|")]
+        assert len(cells) == 6 and all(cells), rows[name]  # replaces, version, buys, frames, test
+        assert cells[2] == engine.MANIMGL and re.search(r"\d", cells[3]), rows[name]
+        test_file = cells[5].split(":")[0]
+        assert (ROOT / "tests" / f"{test_file}.py").exists(), cells[5]
