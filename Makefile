@@ -40,8 +40,9 @@ test: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
+# `make golden SHOT=M3` (or SHOT="M3 M8") refreshes those shots' golden images only.
 golden: setup
-	$(BIN)/python -m tests.golden --refresh
+	$(BIN)/python -m tests.golden --refresh $(SHOT)
 
 bench: setup
 	$(BIN)/python -m gdkit.tools.bench

@@ -5,6 +5,8 @@ from gdkit.mobjects import Number, caption, live_row
 
 
 class M2(BeatScene):
+    """M2 · 展示盲杖倾角和地面斜率的关系 · Cane angle and ground slope."""
+
     hand_height = 2.0
     cane_length = 4.0
     start_inclination = 30.0  # degrees below the horizontal

@@ -18,6 +18,8 @@ class PlotOfF(BeatScene):
 
 
 class M5(PlotOfF):
+    """M5 · 展示不同位置前进的距离与切线斜率的关系 · Step length and tangent slope."""
+
     stops = (-0.2, 1.4)
     tangent_color = PURPLE_B
     tangent_length = 2.0
@@ -67,7 +69,10 @@ class M5(PlotOfF):
 
 
 class M7(PlotOfF):
+    """M7 · 一维梯度下降演示 · Gradient descent in 1D."""
+
     learning_rates = (0.05, 1.0, 0.3)
+    rule = Plain()  # the update rule of every run (Momentum(0.9): the heavy ball)
     tol = 0.05  # a run stops when |f'(x)| <= tol, or when x leaves the plot
     max_steps = 100
     detailed_steps = 3  # the first steps of a run are shown slowly, later ones speed up
@@ -86,7 +91,13 @@ class M7(PlotOfF):
             # M7.1, M7.2, M7.3: one run per learning rate, each from the same start
             self.beat(n)
             run = gradient_descent(
-                f, self.start_x, lr, tol=self.tol, max_steps=self.max_steps, domain=f.domain
+                f,
+                self.start_x,
+                lr,
+                tol=self.tol,
+                max_steps=self.max_steps,
+                domain=f.domain,
+                rule=self.rule,
             )
             self.runs.append(run)
             self.show_run(run)

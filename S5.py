@@ -30,6 +30,7 @@ class SurfaceDescent(BeatScene3D):
     hud_color = RED_B
     font_size = 28
     axis_label_size = 40  # as on a screen 8 units high
+    rule = Plain()  # how each ball steps (a subclass may take Momentum(0.9), or its own)
 
     def get_axes(self):
         (x0, x1), (y0, y1) = self.objective.domain
@@ -93,6 +94,8 @@ class SurfaceDescent(BeatScene3D):
 
 
 class M8(SurfaceDescent):
+    """M8 · 三维梯度下降演示 · Gradient descent on a surface."""
+
     start = (5.0, 12.0)
     learning_rate = 0.5
     tol = 0.1  # stop when |∇g| <= tol, or when the ball leaves the domain
@@ -110,6 +113,7 @@ class M8(SurfaceDescent):
             tol=self.tol,
             max_steps=self.max_steps,
             domain=g.domain,
+            rule=self.rule,
         )
         self.run = run
 
@@ -178,6 +182,8 @@ class M8(SurfaceDescent):
 
 
 class M10(SurfaceDescent):
+    """M10 · 多起点三维梯度下降演示 · Multi-start gradient descent."""
+
     objective = h
     z_range = (-6, 3, 1)
     z_scale = 1.0
@@ -197,7 +203,11 @@ class M10(SurfaceDescent):
     def construct(self):
         frame = self.frame
         result = multi_start(
-            h, [(start, lr) for start, lr, _ in self.runs], tol=self.tol, max_steps=self.max_steps
+            h,
+            [(start, lr) for start, lr, _ in self.runs],
+            tol=self.tol,
+            max_steps=self.max_steps,
+            rule=self.rule,
         )
         self.result = result
         colors = [color for *_, color in self.runs]

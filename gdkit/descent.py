@@ -1,4 +1,5 @@
-"""Plain gradient descent on an `Objective`, bounded and with the reason it stopped."""
+"""Gradient descent on an `Objective`, bounded and with the reason it stopped; the plain step
+by default, or another update rule (`Momentum`, or a class of your own with a `step`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,30 @@ import numpy as np
 from gdkit.objectives import Objective
 
 REASONS = ("converged", "left_domain", "diverged", "max_steps")
+
+
+@dataclass(frozen=True)
+class Plain:
+    """The plain step: x <- x - lr * grad g(x)."""
+
+    def step(self, point: np.ndarray, gradient: np.ndarray, lr: float, memory: dict):
+        """The next point; `memory` is this run's own, for rules that remember."""
+        return point - lr * gradient
+
+
+@dataclass(frozen=True)
+class Momentum(Plain):
+    """The heavy ball: v <- beta * v + grad g(x), x <- x - lr * v (v starts at 0)."""
+
+    beta: float = 0.9
+
+    def step(self, point, gradient, lr, memory):
+        velocity = self.beta * memory.get("velocity", 0.0) + gradient
+        memory["velocity"] = velocity
+        return point - lr * velocity
+
+
+PLAIN = Plain()
 
 
 @dataclass(frozen=True)
@@ -49,9 +74,11 @@ def gradient_descent(
     tol: float,
     max_steps: int,
     domain: Sequence[tuple[float, float]] | None = None,
+    rule: Plain = PLAIN,
 ) -> Run:
-    """Step x <- x - lr * grad(x) from `x0` until |grad| <= tol, or the point leaves `domain`
-    (closed bounds per coordinate), or the numbers overflow, or `max_steps` steps were taken."""
+    """Step from `x0` by `rule` (x <- x - lr * grad(x) unless told) until |grad| <= tol, or the
+    point leaves `domain` (closed bounds per coordinate), or the numbers overflow, or
+    `max_steps` steps were taken."""
     lr = _positive_number("lr", lr)
     tol = _positive_number("tol", tol)
     if not _is_number(max_steps, numbers.Integral) or max_steps < 0:
@@ -63,7 +90,9 @@ def gradient_descent(
     if domain is not None:
         domain = _checked_domain(domain, objective.dim)
 
-    points, values, gradients = [point], [], []
+    if not callable(getattr(rule, "step", None)):
+        raise ValueError(f"rule must have a step(point, gradient, lr, memory), got {rule!r}")
+    points, values, gradients, memory = [point], [], [], {}
     reason = "max_steps"
     with np.errstate(all="ignore"):
         while True:
@@ -81,7 +110,7 @@ def gradient_descent(
                 break
             if len(points) > max_steps:
                 break
-            point = point - lr * grad
+            point = np.asarray(rule.step(point, grad, lr, memory), dtype=float)
             points.append(point)
     return Run(lr, np.array(points), np.array(values), np.array(gradients), reason)
 
@@ -142,7 +171,8 @@ def multi_start(
     starts_and_rates: Iterable[tuple[Sequence[float] | float, float]],
     **kwargs,
 ) -> MultiStart:
-    """One `gradient_descent` per (start, lr) pair, with the same `tol`, `max_steps`, `domain`."""
+    """One `gradient_descent` per (start, lr) pair, with the same `tol`, `max_steps`, `domain`
+    and `rule`."""
     runs = tuple(gradient_descent(objective, x0, lr, **kwargs) for x0, lr in starts_and_rates)
     if not runs:
         raise ValueError("starts_and_rates must hold at least one (start, lr) pair")

@@ -10,7 +10,7 @@ engine.prepare()
 
 from manimlib import *  # noqa: E402
 
-from gdkit.descent import gradient_descent, multi_start  # noqa: E402
+from gdkit.descent import Momentum, Plain, gradient_descent, multi_start  # noqa: E402
 from gdkit.geometry import (  # noqa: E402
     cane_pose,
     gradient_angle,

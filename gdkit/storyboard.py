@@ -58,9 +58,13 @@ class Shot:
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en
 
-    def start_seconds(self, fps: int = 30) -> float:
+    def start_frames(self) -> int:
+        """The start time code in frames of the storyboard's frame rate (`fps()`)."""
         hours, minutes, seconds, frames = map(int, self.start.split(":"))
-        return 3600 * hours + 60 * minutes + seconds + frames / fps
+        return (3600 * hours + 60 * minutes + seconds) * fps() + frames
+
+    def start_seconds(self) -> float:
+        return self.start_frames() / fps()
 
 
 def _shot(data: dict, lines: dict) -> Shot:
@@ -88,6 +92,12 @@ def _shot(data: dict, lines: dict) -> Shot:
 def _data() -> tuple[dict, dict]:
     lines = json.loads(NARRATION_FILE.read_text(encoding="utf-8"))["lines"]
     return json.loads(STORYBOARD_FILE.read_text(encoding="utf-8")), lines
+
+
+def fps() -> int:
+    """The frame rate of the storyboard's time codes (HH:MM:SS:FF): its frame field counts
+    frames of this rate."""
+    return int(_data()[0]["fps"])
 
 
 @cache

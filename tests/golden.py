@@ -115,6 +115,13 @@ def main(argv=None) -> int:
         help="write one shot's beat stills (as compared) into DIR",
     )
     args = parser.parse_args(argv)
+    from gdkit import storyboard
+
+    unknown = [name for name in args.refresh or () if name not in storyboard.shots()]
+    if unknown:
+        shots = ", ".join(storyboard.shots())
+        print(f"golden: no shot {unknown[0]!r}; the shots: {shots}", file=sys.stderr)
+        return 2
     if args.stills:
         name, lang, out, *settings = args.stills
         write_stills(name, lang, Path(out), settings)

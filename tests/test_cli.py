@@ -224,6 +224,14 @@ def test_unknown_scene_lists_the_scenes(scene_file):
     one_line_error(manim(scene_file, "M9"), "'M9'", "M1, M6")
 
 
+def test_a_shot_scene_the_storyboard_lacks_says_where_to_add_it(scene_file):
+    scene_file.write_text(scene_file.read_text() + "\n\nclass M11(M1):\n    pass\n")
+    result = manim(scene_file, "M11", "-s", "-r", "320x180")
+    one_line_error(result, "M11", "not a storyboard shot", "assets/storyboard.json")
+    other = manim(scene_file, "M12", "-s", "-r", "320x180")
+    one_line_error(other, "has no scene 'M12'", "M1, M6")
+
+
 @pytest.mark.parametrize("beat", ["3", "M1.7", "x"])
 def test_unknown_beat(scene_file, beat):
     one_line_error(manim(scene_file, "M1", "--beat", beat), beat)

@@ -3,7 +3,7 @@ import warnings
 import numpy as np
 import pytest
 
-from gdkit.descent import gradient_descent, multi_start
+from gdkit.descent import Momentum, gradient_descent, multi_start
 from gdkit.objectives import f, g, h
 
 
@@ -131,3 +131,46 @@ def test_no_best_run_when_every_run_diverges():
     runs = multi_start(f, [(1.0, 10.0), (-1.0, 20.0)], tol=0.05, max_steps=100)
     assert {r.reason for r in runs.runs} == {"diverged"}
     assert runs.best_index is None and runs.best is None
+
+
+def test_momentum_remembers_its_velocity_and_a_run_starts_without_one():
+    rule = Momentum(beta=0.5)
+    run = gradient_descent(g, (5, 12), 0.1, tol=0.1, max_steps=500, domain=g.domain, rule=rule)
+    plain = gradient_descent(g, (5, 12), 0.1, tol=0.1, max_steps=500, domain=g.domain)
+    # The first step has no velocity yet: the plain step; the second adds half the first.
+    np.testing.assert_allclose(run.points[1], plain.points[1])
+    expected = run.points[1] - 0.1 * (0.5 * run.gradients[0] + run.gradients[1])
+    np.testing.assert_allclose(run.points[2], expected)
+    assert run.converged and run.steps < plain.steps
+    again = gradient_descent(g, (5, 12), 0.1, tol=0.1, max_steps=500, domain=g.domain, rule=rule)
+    np.testing.assert_array_equal(again.points, run.points)  # nothing kept between runs
+
+
+def test_a_rule_of_ones_own_is_a_class_with_a_step():
+    class Sign:
+        def step(self, point, gradient, lr, memory):
+            memory["n"] = memory.get("n", 0) + 1
+            return point - lr * np.sign(gradient)
+
+    run = gradient_descent(f, 1.0, 0.25, tol=0.05, max_steps=6, domain=f.domain, rule=Sign())
+    np.testing.assert_allclose(np.diff(run.points.ravel())[:2], [-0.25, -0.25])
+    multi = multi_start(g, [((5, 12), 0.5)], tol=0.1, max_steps=5, rule=Sign())
+    np.testing.assert_allclose(multi.runs[0].points[1], [4.5, 11.5])
+    with pytest.raises(ValueError, match="rule must have a step"):
+        gradient_descent(f, 1.0, 0.1, tol=0.05, max_steps=5, rule=lambda *a: a[0])
+
+
+def test_a_shot_with_momentum_is_a_subclass_of_a_few_lines():
+    from gdkit.tools.contact_sheet import run_shot
+    from tests.craft import shot_class
+
+    class M8(shot_class("M8")):
+        rule = Momentum(beta=0.5)
+        learning_rate = 0.2
+
+    scene = run_shot("M8", "en", (256, 144), scene_class=M8)
+    expected = gradient_descent(
+        g, (5, 12), 0.2, tol=0.1, max_steps=200, domain=g.domain, rule=Momentum(beta=0.5)
+    )
+    np.testing.assert_array_equal(scene.run.points, expected.points)
+    assert scene.run.steps != gradient_descent(g, (5, 12), 0.2, tol=0.1, max_steps=200).steps

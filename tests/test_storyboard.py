@@ -112,3 +112,12 @@ def test_m3_captions_are_filled_from_its_knobs():
     run_shot("M3", "en", (256, 144), hooks=[hook], scene_class=variant)
     assert "45" in seen[6] and "2" in seen[12] and "0.25" in seen[13]
     assert "30" not in seen[6] and "1.5" not in seen[12]
+
+
+@pytest.mark.parametrize("name", list(storyboard.shots()))
+def test_each_shot_class_says_its_storyboard_title(name):
+    from tests.craft import shot_class
+
+    shot = storyboard.shot(name)
+    first_line = (shot_class(name).__doc__ or "").strip().splitlines()[0]
+    assert first_line == f"{name} · {shot.title('zh')} · {shot.title('en')}."

@@ -196,30 +196,54 @@ def load_scene_file(path: Path):
     return module
 
 
-def scene_classes(module) -> dict:
-    """The beat scenes a module defines, in the order of the storyboard."""
-    from gdkit import storyboard
+def beat_scenes(module) -> dict:
+    """Every beat scene a module defines, shot or not."""
     from gdkit.scenes import Beats
+
+    return {
+        name: obj
+        for name, obj in vars(module).items()
+        if isinstance(obj, type) and issubclass(obj, Beats) and obj.__module__ == module.__name__
+    }
+
+
+def scene_classes(module) -> dict:
+    """The beat scenes a module defines that are storyboard shots, in the storyboard's order
+    (helper base classes are not shots)."""
+    from gdkit import storyboard
 
     order = [shot.name for shot in storyboard.film()]
     found = {
-        name: obj
-        for name, obj in vars(module).items()
-        if isinstance(obj, type)
-        and issubclass(obj, Beats)
-        and obj.__module__ == module.__name__
-        and (obj.shot_name or name) in order  # helper base classes are not shots
+        name: obj for name, obj in beat_scenes(module).items() if (obj.shot_name or name) in order
     }
     return dict(sorted(found.items(), key=lambda kv: order.index(kv[1].shot_name or kv[0])))
 
 
-def choose_scenes(opts: Options, classes: dict) -> list[tuple[type, int, int | None]]:
-    """(scene class, first beat, last beat or None for the end) for each scene to render."""
+def unlisted_shots(module) -> tuple[str, ...]:
+    """Beat scenes named like a shot (M11) that the storyboard does not list."""
+    listed = scene_classes(module)
+    return tuple(
+        name
+        for name, obj in beat_scenes(module).items()
+        if name not in listed and re.fullmatch(r"M\d+", obj.shot_name or name)
+    )
+
+
+def choose_scenes(
+    opts: Options, classes: dict, unlisted: tuple[str, ...] = ()
+) -> list[tuple[type, int, int | None]]:
+    """(scene class, first beat, last beat or None for the end) for each scene to render;
+    `unlisted` names beat scenes of the file that the storyboard does not list."""
     if not classes:
         raise UsageError(f"{opts.file} defines no scenes")
     beats = opts.beats
     names = opts.scenes or ([beats.shot] if beats and beats.shot else list(classes))
     unknown = [n for n in names if n not in classes]
+    if unknown and unknown[0] in unlisted:
+        raise UsageError(
+            f"{unknown[0]} in {opts.file} is not a storyboard shot: add it to "
+            "assets/storyboard.json (and its narration to assets/narration.json)"
+        )
     if unknown:
         raise UsageError(
             f"{opts.file} has no scene {unknown[0]!r}; its scenes: " + ", ".join(classes)
@@ -448,7 +472,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("manimgl").setLevel(logging.WARNING)
         module = load_scene_file(opts.file)
         written = []
-        for scene_class, first, last in choose_scenes(opts, scene_classes(module)):
+        chosen = choose_scenes(opts, scene_classes(module), unlisted_shots(module))
+        for scene_class, first, last in chosen:
             written += render(opts, scene_class, first, last)
     except UsageError as error:
         print(f"manim: error: {error}", file=sys.stderr)
