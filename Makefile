@@ -14,7 +14,7 @@ DEBIAN_PACKAGES := ffmpeg libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libglx-mes
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra dvisvgm \
 	fonts-noto-cjk fonts-cmu fontconfig pkg-config libpango1.0-dev gcc make
 
-.PHONY: all setup system-packages video storyboard test lint golden bench derived clean
+.PHONY: all setup system-packages video shots timeline storyboard test lint golden bench derived clean
 
 all: video
 
@@ -31,6 +31,15 @@ $(STAMP): pyproject.toml
 
 video: setup
 	$(BIN)/python -m gdkit.tools.video --lang $(VIDEO_LANG) --quality $(QUALITY)
+
+# Every shot rendered and checked, no film joined; TRANSPARENT=1: with an alpha channel
+# (SHOT.alpha.mov, ProRes 4444), for a video editor.
+shots: setup
+	$(BIN)/python -m gdkit.tools.video --shots --lang $(VIDEO_LANG) --quality $(QUALITY) $(if $(TRANSPARENT),--transparent)
+
+# The rendered shots placed at the storyboard's time codes: .otio and FCP 7 XML beside the film.
+timeline: setup
+	$(BIN)/python -m gdkit.tools.timeline --lang $(VIDEO_LANG) --quality $(QUALITY) $(if $(TRANSPARENT),--transparent)
 
 storyboard: setup
 	$(BIN)/python -m gdkit.tools.contact_sheet --lang $(VIDEO_LANG)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 from manimlib.scene.scene_file_writer import ProgressDisplay, SceneFileWriter
+from PIL import Image
 
 from gdkit import engine
 from gdkit.files import Temporary, with_usual_mode
@@ -74,7 +75,7 @@ class FileWriter(SceneFileWriter):
             "-vf", self.filters(),
             "-an",
             "-vcodec", self.video_codec,
-            "-preset", self.preset,
+            *self.codec_options(),
             "-pix_fmt", self.pixel_format,
             "-f", self.movie_file_extension.lstrip("."),
             self.temp_file_path,
@@ -90,11 +91,22 @@ class FileWriter(SceneFileWriter):
             )
             self.set_progress_display_description()
 
+    def codec_options(self) -> list[str]:
+        """x264's speed preset; ProRes's 4444 profile, the one that keeps alpha."""
+        if self.video_codec == "prores_ks":
+            return ["-profile:v", "4444"]
+        return ["-preset", self.preset]
+
+    @property
+    def transparent(self) -> bool:
+        """Whether the frame keeps its alpha: the background is cleared to transparent."""
+        return self.scene.camera.background_rgba[3] == 0
+
     def send_frames(self) -> None:
         stdin = self.writing_process.stdin
         while (frame := self.frames.get()) is not None:
             try:
-                stdin.write(frame)
+                stdin.write(straight_alpha(frame) if self.transparent else frame)
             except (OSError, ValueError) as error:  # the encoder stopped; see `send`
                 self.sender_error = error
                 return
@@ -178,6 +190,8 @@ class FileWriter(SceneFileWriter):
 
     def save_final_image(self, image) -> None:
         path = Path(self.get_image_file_path())
+        if self.transparent:
+            image = Image.frombytes("RGBA", image.size, straight_alpha(image.tobytes()))
         with Temporary(path) as temporary:
             image.save(temporary.path, format="PNG")
             with_usual_mode(temporary.path)
@@ -185,3 +199,14 @@ class FileWriter(SceneFileWriter):
 
     def print_file_ready_message(self, file_path: str) -> None:
         pass  # the `manim` command prints the paths it wrote, once they are in place
+
+
+def straight_alpha(frame: bytes) -> bytes:
+    """RGBA pixels drawn over transparent black (colour multiplied by alpha, as OpenGL blends
+    them) with their colour divided back out, as editors read ProRes 4444 and PNG: a glyph's
+    anti-aliased edge keeps the glyph's colour, not a dark fringe."""
+    pixels = np.frombuffer(frame, np.uint8).reshape(-1, 4)
+    alpha = pixels[:, 3:].astype(np.float32)
+    colour = pixels[:, :3] * (255 / np.maximum(alpha, 1))
+    colour[alpha[:, 0] == 0] = 0
+    return np.hstack([np.minimum(colour.round(), 255).astype(np.uint8), pixels[:, 3:]]).tobytes()

@@ -23,6 +23,8 @@ from gdkit.engine.frame import CE_QUALITY, add_size_options, size_of
 from gdkit.text import LANGUAGES, default_language
 from gdkit.tools import outputs
 
+# What a transparent render is encoded as: ProRes 4444, which editors read, alpha and all.
+ALPHA = dict(movie_file_extension=".mov", video_codec="prores_ks", pixel_format="yuva444p10le")
 FADE_SECONDS = 0.5  # a shot rises from the background, and sinks back, over this long
 # Fonts the scenes set text in, and the Debian package of each: words, and the digits of
 # read-outs (Computer Modern, as the formulas).
@@ -58,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--still",
         action="store_true",
         help="write the last frame (of --beat N, if given) as PNG, not a video",
+    )
+    p.add_argument(
+        "-t",
+        "--transparent",
+        action="store_true",
+        help="keep an alpha channel, for a video editor: ProRes 4444 as SHOT.alpha.mov (a still:"
+        " SHOT.alpha.png)",
     )
     p.add_argument(
         "--lang", choices=LANGUAGES, help="on-screen language (zh, or GD_LANG where set)"
@@ -115,6 +124,7 @@ class Options:
     resolution: tuple[int, int]
     fps: int
     still: bool
+    transparent: bool
     lang: str
     beats: BeatRange | None
     media: Path
@@ -147,6 +157,7 @@ def parse_args(argv: list[str]) -> Options:
         resolution,
         args.fps,
         args.still,
+        args.transparent,
         lang,
         args.beat,
         media,
@@ -306,7 +317,7 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
     still = opts.still
     if still and opts.beats:
         first, last = 1, first  # the still at the end of the beat asked for
-    stem = output_stem(name, still, first, last)
+    stem = output_stem(name, still, first, last) + (".alpha" if opts.transparent else "")
     out_dir = writable_folder(opts.image_dir() if still else opts.video_dir())
     outputs.remove_orphans(out_dir)  # what renders killed on the way left behind
     scene_class = type(
@@ -321,8 +332,18 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
     )
     try:
         scene = scene_class(
-            camera_config=dict(resolution=opts.resolution, fps=opts.fps),
+            camera_config=dict(
+                resolution=opts.resolution,
+                fps=opts.fps,
+                # Drawn over transparent black: the writer divides the colour back out.
+                **(
+                    {"background_color": "#000000", "background_opacity": 0.0}
+                    if opts.transparent
+                    else {}
+                ),
+            ),
             file_writer_config=dict(
+                **(ALPHA if opts.transparent else {}),
                 write_to_movie=not still,
                 save_last_frame=still,
                 output_directory=str(out_dir),
@@ -365,7 +386,10 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
         "frames": writer.frames_sent,
         "first_beat": first,
         "beats": scene.beat_timeline(),
-        "inputs": outputs.inputs_digest(opts.file, opts.resolution, opts.fps, opts.lang),
+        "transparent": opts.transparent,
+        "inputs": outputs.inputs_digest(
+            opts.file, opts.resolution, opts.fps, opts.lang, opts.transparent
+        ),
     }
     try:
         outputs.publish(Path(writer.temp_file_path), movie, sidecar)

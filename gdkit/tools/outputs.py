@@ -33,10 +33,14 @@ SHARED_INPUTS = (
 )
 
 
-def inputs_digest(scene_file: Path, resolution: tuple[int, int], fps: int, lang: str) -> str:
+def inputs_digest(
+    scene_file: Path, resolution: tuple[int, int], fps: int, lang: str, transparent: bool = False
+) -> str:
     """What a shot's video depends on: its S-file, the helper package, the shared data,
     manimgl's version and the settings."""
     settings = (tuple(resolution), fps, lang, importlib.metadata.version("manimgl"))
+    if transparent:
+        settings += ("alpha",)
     digest = hashlib.sha256(repr(settings).encode())
     paths = [Path(scene_file), *sorted(PACKAGE.rglob("*.py"))]
     paths += [ROOT / p for p in SHARED_INPUTS]

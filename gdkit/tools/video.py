@@ -54,10 +54,12 @@ class Film:
     resolution: tuple[int, int]
     fps: int
     media: Path
+    transparent: bool = False  # shots with an alpha channel, for an editor (no film is joined)
 
     @property
     def name(self) -> str:
-        return f"gradient_descent.{self.lang}.{self.resolution[1]}p{self.fps}"
+        alpha = ".alpha" if self.transparent else ""
+        return f"gradient_descent.{self.lang}.{self.resolution[1]}p{self.fps}{alpha}"
 
     @property
     def path(self) -> Path:
@@ -72,32 +74,45 @@ class Film:
         return storyboard.film()
 
     def video(self, shot: storyboard.Shot) -> Path:
-        return self.shot_dir / f"{shot.name}.mp4"
+        return self.shot_dir / (
+            f"{shot.name}.alpha.mov" if self.transparent else f"{shot.name}.mp4"
+        )
 
     def log(self, shot: storyboard.Shot) -> Path:
         return self.shot_dir / f".{shot.name}.log"
 
-    def command(self, shot: storyboard.Shot) -> list[str]:
+    def flags(self) -> list[str]:
+        """The `manim` flags that render a shot of this film."""
         size = f"{self.resolution[0]}x{self.resolution[1]}"
-        flags = ["-r", size, "--fps", str(self.fps), "--lang", self.lang]
-        return shot_command(shot, flags, self.media)
+        alpha = ["-t"] if self.transparent else []
+        return ["-r", size, "--fps", str(self.fps), "--lang", self.lang, *alpha]
+
+    def command(self, shot: storyboard.Shot) -> list[str]:
+        return shot_command(shot, self.flags(), self.media)
 
     def problem(self, shot: storyboard.Shot) -> str | None:
         """Why the shot's video cannot go into the film as it is, or None."""
-        inputs = outputs.inputs_digest(ROOT / shot.file, self.resolution, self.fps, self.lang)
+        inputs = outputs.inputs_digest(
+            ROOT / shot.file, self.resolution, self.fps, self.lang, self.transparent
+        )
         return outputs.check_shot(
             self.video(shot), shot, self.lang, self.resolution, self.fps, inputs
         )
 
 
-def build(film: Film, jobs: int) -> Path:
+def build(film: Film, jobs: int, joined: bool = True) -> Path | None:
     """Plan (which shots are missing or stale), render them, check every shot, and join them
-    with chapters and subtitles."""
+    with chapters and subtitles (unless `joined` is false: the shots only)."""
     writable_folder(film.shot_dir)
     with one_build_at_a_time(film):
         stale = plan(film)
         render(film, stale, jobs)
-        return join(film)
+        if joined:
+            return join(film)
+        check(film)
+        for shot in film.shots:
+            print(film.video(shot))
+        return None
 
 
 @contextmanager
@@ -408,7 +423,7 @@ def say(line: str) -> None:
     print(f"video: {line}", file=sys.stderr)
 
 
-def parse_args(argv) -> tuple[Film, int]:
+def parse_args(argv) -> tuple[Film, int, bool]:
     parser = Parser(prog="python -m gdkit.tools.video", description="Render and join the film.")
     parser.add_argument("--lang", choices=LANGUAGES, default="zh")
     parser.add_argument("--quality", choices=QUALITIES, default="final")
@@ -421,17 +436,26 @@ def parse_args(argv) -> tuple[Film, int]:
         help="shots rendered at once (default: one per core)",
     )  # fmt: skip
     parser.add_argument("--media", type=Path, default=MEDIA, metavar="DIR")
+    parser.add_argument(
+        "--shots", action="store_true", help="render and check every shot, join no film"
+    )
+    parser.add_argument(
+        "-t", "--transparent", action="store_true",
+        help="shots with an alpha channel (SHOT.alpha.mov, ProRes 4444), for an editor; "
+        "implies --shots",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     resolution = args.resolution or QUALITIES[args.quality]
-    return Film(args.lang, resolution, args.fps, args.media.resolve()), args.jobs
+    film = Film(args.lang, resolution, args.fps, args.media.resolve(), args.transparent)
+    return film, args.jobs, not (args.shots or args.transparent)
 
 
 def main(argv=None) -> int:
     for each in (signal.SIGINT, signal.SIGTERM):
         signal.signal(each, raise_interrupt)
     try:
-        film, jobs = parse_args(argv)
-        build(film, jobs)
+        film, jobs, joined = parse_args(argv)
+        build(film, jobs, joined)
     except UsageError as error:
         print(f"video: error: {error}", file=sys.stderr)
         return 2
