@@ -14,7 +14,10 @@ DEBIAN_PACKAGES := ffmpeg libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libglx-mes
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra dvisvgm \
 	fonts-noto-cjk fonts-cmu fontconfig pkg-config libpango1.0-dev gcc make
 
-.PHONY: all setup system-packages video shots timeline storyboard test lint golden bench derived clean
+# What only the tests need: the browser that opens the storyboard page.
+TEST_PACKAGES := chromium chromium-driver
+
+.PHONY: all setup system-packages test-packages video shots timeline storyboard test lint golden bench derived clean
 
 all: video
 
@@ -44,7 +47,10 @@ timeline: setup
 storyboard: setup
 	$(BIN)/python -m gdkit.tools.contact_sheet --lang $(VIDEO_LANG)
 
-test: setup
+test-packages:
+	@sh .ci/install-system-packages $(PYTHON) $(TEST_PACKAGES)
+
+test: setup test-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

@@ -68,6 +68,26 @@ TEXT: dict[str, dict[str, str]] = {
     "track_notes": {"zh": "分镜说明", "en": "Shot notes"},
     "diverged": {"zh": "{x} 离开绘图区间：发散", "en": "{x} left the plot: diverged"},
     "shown_magnified": {"zh": "箭头放大 {k}", "en": "arrow {k}"},
+    # The storyboard page (make storyboard): its headings and messages
+    "page_heading": {"zh": "梯度下降 · 分镜表", "en": "Gradient descent · the storyboard"},
+    "page_shot": {"zh": "镜号", "en": "Shot"},
+    "page_timecode": {"zh": "时间码", "en": "Time code"},
+    "page_picture": {"zh": "画面", "en": "Picture"},
+    "page_beat": {"zh": "节拍", "en": "Beat"},
+    "page_narration": {"zh": "旁白", "en": "Narration"},
+    "page_in_film": {"zh": "片中位置", "en": "In the film"},
+    "page_file": {"zh": "文件与类", "en": "File and class"},
+    "page_render": {"zh": "只渲染这一拍", "en": "Render this beat"},
+    "page_language": {"zh": "English", "en": "中文"},
+    "page_no_film": {
+        "zh": "这一语言的影片尚未生成：运行 {command}",
+        "en": "This language's film is not built yet: run {command}",
+    },
+    "page_no_picture": {"zh": "缩略图缺失：运行 {command}", "en": "Picture missing: run {command}"},
+    "page_film_broken": {
+        "zh": "影片无法播放：运行 {command} 重新生成",
+        "en": "The film cannot be played: run {command} to build it again",
+    },
 }
 
 

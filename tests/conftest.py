@@ -15,3 +15,14 @@ prepare((640, 360))
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The whole film, built once for the session (small, 2 fps): its media folder."""
+    from tests.helpers import build
+
+    media = tmp_path_factory.mktemp("built") / "media"
+    result = build(media)
+    assert result.returncode == 0, result.stderr
+    return media

@@ -74,3 +74,18 @@ def unprivileged(command: list[str]) -> list[str]:
     if os.geteuid() != 0:
         return command
     return ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", *command]
+
+
+# The film as the tests build it: every shot, small and at 2 fps (the `built` fixture).
+SIZE, FPS = ("128x72", "2")
+
+
+def build_command(media: Path, *extra) -> list[str]:
+    return [sys.executable, "-m", "gdkit.tools.video", "-r", SIZE, "--fps", FPS,
+            "--media", str(media), *extra]  # fmt: skip
+
+
+def build(media: Path, cwd=None):
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run(build_command(media), cwd=cwd or root, capture_output=True, text=True,
+                          timeout=600)  # fmt: skip

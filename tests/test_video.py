@@ -18,21 +18,10 @@ import pytest
 
 from gdkit import storyboard
 from gdkit.paths import ROOT
-from tests.helpers import MANIM, one_line_error, unprivileged
+from tests.helpers import FPS, MANIM, SIZE, build, build_command, one_line_error, unprivileged
 
-SIZE, FPS = ("128x72", "2")
 SHOTS = [shot.name for shot in storyboard.film()]  # the storyboard's ten, and the coda
 BEATS = sum(len(s.beats) for s in storyboard.film())
-
-
-def build_command(media: Path, *extra) -> list[str]:
-    return [sys.executable, "-m", "gdkit.tools.video", "-r", SIZE, "--fps", FPS,
-            "--media", str(media), *extra]  # fmt: skip
-
-
-def build(media: Path, cwd=ROOT):
-    return subprocess.run(build_command(media), cwd=cwd, capture_output=True, text=True,
-                          timeout=600)  # fmt: skip
 
 
 def shot_dir(media: Path) -> Path:
@@ -68,13 +57,8 @@ def whole_film(media: Path) -> dict:
     return timeline
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    media = tmp_path_factory.mktemp("built") / "media"
-    result = build(media)
-    assert result.returncode == 0, result.stderr
-    whole_film(media)
-    return media
+def test_the_built_film_is_whole(built):
+    whole_film(built)
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """Stills of every beat's end state, and the storyboard contact sheet built from them.
 
-`python -m gdkit.tools.contact_sheet --lang zh` writes media/storyboard.zh.png: the 38 beats as
-thumbnails, grouped by shot. Scenes run fast-forwarded: no video frames, one still per beat.
+`python -m gdkit.tools.contact_sheet --lang zh` (`make storyboard`) writes
+media/storyboard.zh.png: the 38 beats as thumbnails, grouped by shot; and the storyboard page,
+media/storyboard.zh.html (gdkit/tools/page.py). Scenes run fast-forwarded: no video frames,
+one still per beat.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from gdkit import storyboard, text
 from gdkit.engine import prepare
 from gdkit.files import Temporary, with_usual_mode
 from gdkit.paths import MEDIA, ROOT
+from gdkit.tools import page
 from gdkit.tools.cli import (
     Parser,
     RenderError,
@@ -66,11 +69,14 @@ def font(size: int):
         return ImageFont.load_default(size)
 
 
-def contact_sheet(lang: str, columns: int = 4, thumb=THUMB) -> Image.Image:
+def all_stills(lang: str, thumb=THUMB) -> list:
+    """(shot, the picture at the end of each of its beats) for every storyboard shot."""
+    return [(shot, beat_stills(shot.name, lang, thumb)[1]) for shot in storyboard.shots().values()]
+
+
+def contact_sheet(lang: str, columns: int = 4, thumb=THUMB, rows=None) -> Image.Image:
     pad, caption_h, header_h = 16, 34, 52
-    rows = []  # (shot, stills)
-    for name in storyboard.shots():
-        rows.append((storyboard.shot(name), beat_stills(name, lang, thumb)[1]))
+    rows = rows or all_stills(lang, thumb)
     height = pad
     for _, stills in rows:
         height += header_h + -(-len(stills) // columns) * (thumb[1] + caption_h + pad)
@@ -97,16 +103,24 @@ def contact_sheet(lang: str, columns: int = 4, thumb=THUMB) -> Image.Image:
 def main(argv=None) -> int:
     parser = Parser(prog="python -m gdkit.tools.contact_sheet")
     parser.add_argument("--lang", choices=text.LANGUAGES, default="zh")
-    parser.add_argument("--out", type=Path)
+    parser.add_argument("--out", type=Path, help="the PNG (default: MEDIA/storyboard.LANG.png)")
+    parser.add_argument("--media", type=Path, default=MEDIA, metavar="DIR", help="beside the films")
     try:
         args = parser.parse_args(argv)
-        out = (args.out or MEDIA / f"storyboard.{args.lang}.png").resolve()
+        media = args.media.resolve()
+        out = (args.out or media / f"storyboard.{args.lang}.png").resolve()
         writable_folder(out.parent)
-        sheet = contact_sheet(args.lang)
+        writable_folder(media)
+        rows = all_stills(args.lang)
+        sheet = contact_sheet(args.lang, rows=rows)
         with Temporary(out) as temporary:
             sheet.save(temporary.path, format="PNG")
             with_usual_mode(temporary.path)
             temporary.path.replace(out)
+        stills = {
+            b.label: still for shot, s in rows for b, still in zip(shot.beats, s, strict=True)
+        }
+        html = page.write(media, args.lang, stills)
     except UsageError as error:
         print(f"contact_sheet: error: {error}", file=sys.stderr)
         return 2
@@ -114,6 +128,7 @@ def main(argv=None) -> int:
         print(f"contact_sheet: error: {error}", file=sys.stderr)
         return 1
     print(out)
+    print(html)
     return 0
 
 

@@ -28,7 +28,7 @@ from gdkit import storyboard
 from gdkit.engine.frame import RESOLUTIONS, parse_resolution
 from gdkit.paths import MEDIA, ROOT
 from gdkit.text import LANGUAGES, text
-from gdkit.tools import outputs
+from gdkit.tools import outputs, subtitles
 from gdkit.tools.cli import (
     Interrupted,
     Parser,
@@ -284,48 +284,6 @@ def film_timeline(film: Film, parts: list[dict]) -> dict:
     }
 
 
-def srt_time(t: float) -> str:
-    ms = round(t * 1000)
-    return f"{ms // 3600000:02}:{ms // 60000 % 60:02}:{ms // 1000 % 60:02},{ms % 1000:03}"
-
-
-def subtitles(timeline: dict, what: str = "narration") -> str:
-    """One subtitle per beat, as SubRip: the narration, or the storyboard's shot notes."""
-    cues = []
-    for shot in timeline["shots"]:
-        end_of_shot = shot["start"] + shot["duration"]
-        ends = [b["start"] for b in shot["beats"][1:]] + [end_of_shot]
-        for beat, end in zip(shot["beats"], ends, strict=True):
-            line = (
-                wrapped(beat["narration"], timeline["lang"])
-                if what == "narration"
-                else f"{shot['shot']}.{beat['beat']} · {beat['note']}"
-            )
-            cues.append(f"{len(cues) + 1}\n{srt_time(beat['start'])} --> {srt_time(end)}\n{line}\n")
-    return "\n".join(cues)
-
-
-# The longest subtitle line a viewer takes in at a glance: characters (zh) or letters (en).
-LINE_LENGTH = {"zh": 22, "en": 46}
-
-
-def wrapped(line: str, lang: str) -> str:
-    """A subtitle in at most two balanced lines: broken at the space (en) or punctuation
-    (zh) nearest its middle."""
-    if len(line) <= LINE_LENGTH[lang]:
-        return line
-    if lang == "en":
-        # After a comma, colon or semicolon if one is near the middle, else at a space.
-        spaces = [i for i, c in enumerate(line) if c == " "]
-        clauses = [i for i in spaces if line[i - 1] in ",:;"]
-        near = [i for i in clauses if abs(i - len(line) / 2) < len(line) / 4] or spaces
-        cut = min(near, key=lambda i: abs(i - len(line) / 2), default=len(line) // 2)
-        return line[:cut] + "\n" + line[cut + 1 :]
-    stops = [i + 1 for i, c in enumerate(line) if c in "，、：；？。"] or [len(line) // 2]
-    cut = min(stops, key=lambda i: abs(i - len(line) / 2))
-    return line[:cut] + "\n" + line[cut:]
-
-
 def chapters(timeline: dict) -> str:
     """One chapter per shot, as ffmpeg metadata."""
     lines = [";FFMETADATA1"]
@@ -352,8 +310,8 @@ def publish_film(film: Film, timeline: dict, parts: list[dict]) -> None:
         metadata = temporaries.enter_context(outputs.Temporary(final.with_suffix(".chapters")))
         notes = temporaries.enter_context(outputs.Temporary(final.with_suffix(".notes.srt")))
         concat = temporaries.enter_context(outputs.Temporary(final.with_suffix(".concat")))
-        made_at[srt].write_text(subtitles(timeline), encoding="utf-8")
-        notes.path.write_text(subtitles(timeline, "notes"), encoding="utf-8")
+        made_at[srt].write_text(subtitles.srt(timeline), encoding="utf-8")
+        notes.path.write_text(subtitles.srt(timeline, "notes"), encoding="utf-8")
         metadata.path.write_text(chapters(timeline), encoding="utf-8")
         concat.path.write_text(
             "".join(f"file {concat_quoted(film.video(s))}\n" for s in film.shots)
