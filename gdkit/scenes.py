@@ -29,8 +29,11 @@ class BeatError(RuntimeError):
 class Beats:
     """Mixin for a manimgl Scene whose class name is a storyboard shot (M1..M10).
 
-    The runner may set `start_beat` (frames before it are fast-forwarded, not rendered) and
-    `end_beat` (the scene stops when that beat is over).
+    The runner may set `start_beat` and `end_beat` (the scene stops when that beat is over).
+    The beats before `start_beat` are fast-forwarded (`skip_animations`: each animation jumps
+    to its end), or, where `rehearses` is set, rehearsed: every update of every frame runs as
+    in the whole shot, but nothing is drawn or encoded, so the frames from `start_beat` on are
+    the whole shot's frames, bit for bit (slower to start: the updates are not skipped).
 
     Each beat lasts at least as long as its narration takes to read in the scene's language:
     where the animations are shorter, the beat's last frame is held for the rest.
@@ -39,12 +42,14 @@ class Beats:
     shot_name: str | None = None  # defaults to the class name
     start_beat: int = 1
     end_beat: int | None = None
+    rehearses = False  # rehearse the beats before start_beat instead of skipping them
     fades_out = True  # the film's last shot holds its last frame instead
     held_for_narration = True  # each beat lasts at least its narration's reading time
 
     def setup(self):
         super().setup()
         forget_gl_state()
+        self.rehearsing = self.rehearses and self.start_beat > 1 and not self.skip_animations
         self.shot = storyboard.shot(self.shot_name or type(self).__name__)
         self.beat_starts: list[float] = []
         if not hasattr(self, "beat_hooks"):
@@ -70,8 +75,20 @@ class Beats:
             hook(self, n)
         if n == self.start_beat and n > 1:
             self.stop_skipping()
+            self.rehearsing = False
             self.skip_time = self.time
         self.beat_starts.append(self.time)
+
+    def update_frame(self, dt=0, force_draw=False):
+        if self.rehearsing:  # the state moves on as in the whole shot; nothing is drawn
+            self.increment_time(dt)
+            self.update_mobjects(dt)
+            return
+        super().update_frame(dt, force_draw)
+
+    def emit_frame(self):
+        if not self.rehearsing:
+            super().emit_frame()
 
     def hold_for_reading(self) -> None:
         """Hold the current beat's last frame until its narration has had time to be read."""
@@ -96,6 +113,7 @@ class Beats:
         writer = self.file_writer
         if (
             self.skip_animations
+            or self.rehearsing
             or self.window is not None
             or stop_condition is not None
             or self.presenter_mode

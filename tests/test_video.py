@@ -287,3 +287,22 @@ def test_what_a_shot_is_made_from_includes_its_narration(tmp_path, monkeypatch, 
     with open(tmp_path / changed, "a", encoding="utf-8") as file:
         file.write(" ")
     assert outputs.inputs_digest(tmp_path / "S4.py", (128, 72), 2, "zh") != before
+
+
+def test_the_build_renders_the_longest_shots_first_by_their_last_render(built, tmp_path):
+    from gdkit.tools.video import Film, longest_first, render_seconds
+
+    film = Film("zh", (128, 72), 2, built)
+    seconds = render_seconds(film)
+    assert sorted(seconds) == sorted(SHOTS) and all(s > 0 for s in seconds.values())
+    order = [s.name for s in longest_first(film, storyboard.film())]
+    assert order == sorted(SHOTS, key=lambda name: -seconds[name])
+    # A shot with no timing yet goes where its narration's length puts it; a damaged file
+    # only loses the order.
+    copy = Film("zh", (128, 72), 2, tmp_path)
+    copy.shot_dir.mkdir(parents=True)
+    copy.timings.write_text('{"M3": 10, "M6": 1}')
+    order = [s.name for s in longest_first(copy, storyboard.film())]
+    assert order.index("M3") < order.index("M10") < order.index("M6")
+    copy.timings.write_text("{damaged")
+    assert [s.name for s in longest_first(copy, storyboard.film())][0] == "M3"

@@ -79,6 +79,12 @@ def build_parser() -> argparse.ArgumentParser:
         "N..M only, as SHOT.beats-N-M.mp4; earlier beats are fast-forwarded, not rendered",
     )
     p.add_argument(
+        "--exact",
+        action="store_true",
+        help="with --beat: rehearse the earlier beats frame by frame instead of skipping them, "
+        "so that every frame is the whole shot's frame, bit for bit (slower to start)",
+    )
+    p.add_argument(
         "--media",
         type=Path,
         metavar="DIR",
@@ -127,6 +133,7 @@ class Options:
     transparent: bool
     lang: str
     beats: BeatRange | None
+    exact: bool
     media: Path
     quiet: bool
     traceback: bool
@@ -160,6 +167,7 @@ def parse_args(argv: list[str]) -> Options:
         args.transparent,
         lang,
         args.beat,
+        args.exact,
         media,
         args.quiet,
         args.traceback,
@@ -326,6 +334,7 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
         {
             "start_beat": first,
             "end_beat": last,
+            "rehearses": opts.exact,
             "__module__": scene_class.__module__,
             **({"samples": 0} if is_preview(opts.resolution) else {}),
         },
@@ -356,7 +365,7 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
                 if still or last or not scene_class.fades_out
                 else round(FADE_SECONDS * opts.fps),
             ),
-            skip_animations=still or first > 1,
+            skip_animations=still or (first > 1 and not opts.exact),
         )
     except Exception as error:
         raise RenderError(gl_problem(opts.resolution, error)) from error

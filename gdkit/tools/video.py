@@ -78,6 +78,12 @@ class Film:
             f"{shot.name}.alpha.mov" if self.transparent else f"{shot.name}.mp4"
         )
 
+    @property
+    def timings(self) -> Path:
+        return self.shot_dir / (
+            ".render-seconds" + (".alpha" if self.transparent else "") + ".json"
+        )
+
     def log(self, shot: storyboard.Shot) -> Path:
         return self.shot_dir / f".{shot.name}.log"
 
@@ -150,7 +156,8 @@ def render(film: Film, stale: dict[str, str], jobs: int) -> None:
     """Render the stale shots, `jobs` at a time; stop them all on Ctrl-C or SIGTERM."""
     if not stale:
         return
-    shots = [shot for shot in film.shots if shot.name in stale]
+    shots = longest_first(film, [shot for shot in film.shots if shot.name in stale])
+    seconds = render_seconds(film)
     running: dict[str, subprocess.Popen] = {}
     guard = threading.Lock()
     stopping = threading.Event()
@@ -165,9 +172,12 @@ def render(film: Film, stale: dict[str, str], jobs: int) -> None:
                     film.command(shot), cwd=ROOT, stdout=log, stderr=log, env=environment
                 )
             running[shot.name] = process
+        began = time.monotonic()
         code = process.wait()
         with guard:
             del running[shot.name]
+            if code == 0:
+                seconds[shot.name] = round(time.monotonic() - began, 2)
         return code
 
     started, failed = time.monotonic(), []
@@ -201,6 +211,7 @@ def render(film: Film, stale: dict[str, str], jobs: int) -> None:
         raise Interrupted(f"{what}; the finished shots are kept") from None
     pool.shutdown()
     progress(None)
+    keep_render_seconds(film, seconds)
     if failed:
         shot = failed[0]
         lines = film.log(shot).read_text(errors="replace").strip().splitlines() or ["?"]
@@ -208,6 +219,37 @@ def render(film: Film, stale: dict[str, str], jobs: int) -> None:
             f"{shot.name} failed: {lines[-1].removeprefix('manim: error: ')} "
             f"(log: {film.log(shot)})" + (f"; {len(failed) - 1} more failed" if failed[1:] else "")
         )
+
+
+def render_seconds(film: Film) -> dict[str, float]:
+    """How long each shot's last render took at these settings (`.render-seconds.json`);
+    only the order of renders depends on it, so a damaged file is read as empty."""
+    try:
+        data = json.loads(film.timings.read_text(encoding="utf-8"))
+        return {k: float(v) for k, v in data.items() if isinstance(k, str) and float(v) > 0}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def keep_render_seconds(film: Film, seconds: dict[str, float]) -> None:
+    with outputs.Temporary(film.timings) as temporary:
+        temporary.path.write_text(json.dumps(seconds, indent=1) + "\n", encoding="utf-8")
+        outputs.with_usual_mode(temporary.path)
+        os.replace(temporary.path, film.timings)
+
+
+def longest_first(film: Film, shots: list[storyboard.Shot]) -> list[storyboard.Shot]:
+    """The shots in the order that keeps every core busy to the end: the longest first, by
+    the seconds their last render took; a shot never rendered at these settings is put where
+    its narration's reading time (its length, roughly) puts it among the others."""
+    seconds = render_seconds(film)
+
+    def reading(shot):
+        return sum(b.reading_seconds(film.lang) for b in shot.beats)
+
+    known = [seconds[s.name] / reading(s) for s in shots if s.name in seconds]
+    per_reading_second = sorted(known)[len(known) // 2] if known else 1.0
+    return sorted(shots, key=lambda s: -seconds.get(s.name, reading(s) * per_reading_second))
 
 
 def join(film: Film) -> Path:
