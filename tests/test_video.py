@@ -290,19 +290,49 @@ def test_what_a_shot_is_made_from_includes_its_narration(tmp_path, monkeypatch, 
 
 
 def test_the_build_renders_the_longest_shots_first_by_their_last_render(built, tmp_path):
-    from gdkit.tools.video import Film, longest_first, render_seconds
+    from gdkit.tools.video import Film, Job, longest_first, render_seconds
+
+    def order(film):
+        return [job.name for job in longest_first(film, [Job(s) for s in storyboard.film()])]
 
     film = Film("zh", (128, 72), 2, built)
     seconds = render_seconds(film)
     assert sorted(seconds) == sorted(SHOTS) and all(s > 0 for s in seconds.values())
-    order = [s.name for s in longest_first(film, storyboard.film())]
-    assert order == sorted(SHOTS, key=lambda name: -seconds[name])
+    assert order(film) == sorted(SHOTS, key=lambda name: -seconds[name])
     # A shot with no timing yet goes where its narration's length puts it; a damaged file
     # only loses the order.
     copy = Film("zh", (128, 72), 2, tmp_path)
     copy.shot_dir.mkdir(parents=True)
     copy.timings.write_text('{"M3": 10, "M6": 1}')
-    order = [s.name for s in longest_first(copy, storyboard.film())]
-    assert order.index("M3") < order.index("M10") < order.index("M6")
+    assert order(copy).index("M3") < order(copy).index("M10") < order(copy).index("M6")
     copy.timings.write_text("{damaged")
-    assert [s.name for s in longest_first(copy, storyboard.film())][0] == "M3"
+    assert order(copy)[0] == "M3"
+
+
+def test_long_shots_cut_into_beat_ranges_join_into_the_whole_shots(built, tmp_path):
+    """With more renders at once than a long shot's share of the work, the build cuts it at
+    beats, renders the ranges (rehearsed from the start) and joins them without re-encoding:
+    the same frames, beats and film as the build that renders whole shots."""
+    from gdkit.tools.video import Film, split
+
+    film = Film("zh", (128, 72), 2, tmp_path / "media")
+    cut = [job.name for job in split(film, storyboard.film(), 6) if not job.whole]
+    assert any(name.startswith("M3.") for name in cut), cut
+    result = subprocess.run(
+        build_command(tmp_path / "media", "--jobs", "6"), cwd=ROOT, capture_output=True,
+        text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    whole, ranges = shot_dir(built), shot_dir(tmp_path / "media")
+    for name in SHOTS:
+        made = json.loads((ranges / f"{name}.beats.json").read_text())
+        expected = json.loads((whole / f"{name}.beats.json").read_text())
+        assert made["frames"] == expected["frames"], name
+        assert [b["beat"] for b in made["beats"]] == [b["beat"] for b in expected["beats"]]
+        for b, e in zip(made["beats"], expected["beats"], strict=True):
+            assert b["start"] == pytest.approx(e["start"], abs=1e-3), (name, b["beat"])
+    m3 = json.loads((ranges / "M3.beats.json").read_text())
+    assert len(m3["ranges"]) >= 2
+    assert not list(ranges.glob("M3.beats-*")) and not list(ranges.glob("M3.from-beat-*"))
+    timeline = whole_film(tmp_path / "media")
+    assert timeline["duration"] == whole_film(built)["duration"]

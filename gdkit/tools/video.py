@@ -14,6 +14,7 @@ from __future__ import annotations
 import concurrent.futures as futures
 import fcntl
 import json
+import math
 import os
 import signal
 import subprocess
@@ -34,6 +35,7 @@ from gdkit.tools.cli import (
     Parser,
     RenderError,
     UsageError,
+    output_stem,
     positive_int,
     raise_interrupt,
     shot_command,
@@ -46,6 +48,34 @@ LANGUAGE_CODES = {"zh": "chi", "en": "eng"}  # ISO 639-2, as mp4 subtitle tracks
 
 class BuildError(Exception):
     """The film could not be built: reported as one line, exit code 1."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """One render of the build: a whole shot, or beats `first`..`last` of it (rehearsed from
+    the start, so that the ranges of a shot join into the whole shot's frames)."""
+
+    shot: storyboard.Shot
+    first: int = 1
+    last: int | None = None  # None: to the shot's end
+
+    @property
+    def whole(self) -> bool:
+        return self.first == 1 and self.last is None
+
+    @property
+    def name(self) -> str:
+        if self.whole:
+            return self.shot.name
+        return f"{self.shot.name}.{self.first}-{self.last or len(self.shot.beats)}"
+
+    @property
+    def beats(self) -> list[int]:
+        return list(range(self.first, (self.last or len(self.shot.beats)) + 1))
+
+    def stem(self) -> str:
+        """The file name `manim` gives this render (cli.output_stem)."""
+        return output_stem(self.shot.name, False, self.first, self.last)
 
 
 @dataclass(frozen=True)
@@ -84,8 +114,12 @@ class Film:
             ".render-seconds" + (".alpha" if self.transparent else "") + ".json"
         )
 
-    def log(self, shot: storyboard.Shot) -> Path:
-        return self.shot_dir / f".{shot.name}.log"
+    def log(self, job: Job) -> Path:
+        return self.shot_dir / f".{job.name}.log"
+
+    def part(self, job: Job) -> Path:
+        """Where the render of a range of beats is written."""
+        return self.shot_dir / f"{job.stem()}.mp4"
 
     def flags(self) -> list[str]:
         """The `manim` flags that render a shot of this film."""
@@ -93,16 +127,19 @@ class Film:
         alpha = ["-t"] if self.transparent else []
         return ["-r", size, "--fps", str(self.fps), "--lang", self.lang, *alpha]
 
-    def command(self, shot: storyboard.Shot) -> list[str]:
-        return shot_command(shot, self.flags(), self.media)
+    def command(self, job: Job) -> list[str]:
+        beats = [] if job.whole else ["--beat", f"{job.first}..{job.beats[-1]}", "--exact"]
+        return shot_command(job.shot, [*self.flags(), *beats], self.media)
+
+    def inputs(self, shot: storyboard.Shot) -> str:
+        return outputs.inputs_digest(
+            ROOT / shot.file, self.resolution, self.fps, self.lang, self.transparent
+        )
 
     def problem(self, shot: storyboard.Shot) -> str | None:
         """Why the shot's video cannot go into the film as it is, or None."""
-        inputs = outputs.inputs_digest(
-            ROOT / shot.file, self.resolution, self.fps, self.lang, self.transparent
-        )
         return outputs.check_shot(
-            self.video(shot), shot, self.lang, self.resolution, self.fps, inputs
+            self.video(shot), shot, self.lang, self.resolution, self.fps, self.inputs(shot)
         )
 
 
@@ -153,46 +190,50 @@ def plan(film: Film) -> dict[str, str]:
 
 
 def render(film: Film, stale: dict[str, str], jobs: int) -> None:
-    """Render the stale shots, `jobs` at a time; stop them all on Ctrl-C or SIGTERM."""
+    """Render the stale shots, `jobs` renders at a time, a shot longer than a core's share of
+    the work cut into ranges of beats that are joined back; stop them all on Ctrl-C or
+    SIGTERM."""
     if not stale:
         return
-    shots = longest_first(film, [shot for shot in film.shots if shot.name in stale])
+    shots = [shot for shot in film.shots if shot.name in stale]
+    work = longest_first(film, split(film, shots, jobs))
     seconds = render_seconds(film)
+    took: dict[str, float] = {}
     running: dict[str, subprocess.Popen] = {}
     guard = threading.Lock()
     stopping = threading.Event()
     environment = {**os.environ, "GD_PARENT_PID": str(os.getpid())}
 
-    def render_one(shot: storyboard.Shot) -> int | None:
+    def render_one(job: Job) -> int | None:
         with guard:
             if stopping.is_set():
                 return None
-            with open(film.log(shot), "w") as log:
+            with open(film.log(job), "w") as log:
                 process = subprocess.Popen(
-                    film.command(shot), cwd=ROOT, stdout=log, stderr=log, env=environment
+                    film.command(job), cwd=ROOT, stdout=log, stderr=log, env=environment
                 )
-            running[shot.name] = process
+            running[job.name] = process
         began = time.monotonic()
         code = process.wait()
         with guard:
-            del running[shot.name]
+            del running[job.name]
             if code == 0:
-                seconds[shot.name] = round(time.monotonic() - began, 2)
+                took[job.name] = time.monotonic() - began
         return code
 
     started, failed = time.monotonic(), []
     pool = futures.ThreadPoolExecutor(max_workers=jobs)
     try:
-        pending = {pool.submit(render_one, shot): shot for shot in shots}
+        pending = {pool.submit(render_one, job): job for job in work}
         while pending:
             done, _ = futures.wait(pending, timeout=1, return_when=futures.FIRST_COMPLETED)
             for future in done:
-                shot = pending.pop(future)
+                job = pending.pop(future)
                 if future.result() != 0:
-                    failed.append(shot)
+                    failed.append(job)
             progress(
-                f"rendering {', '.join(running) or '-'} ({len(shots) - len(pending)} of "
-                f"{len(shots)} done, {time.monotonic() - started:.0f} s)"
+                f"rendering {', '.join(running) or '-'} ({len(work) - len(pending)} of "
+                f"{len(work)} done, {time.monotonic() - started:.0f} s)"
             )
     except KeyboardInterrupt:
         with guard:
@@ -211,14 +252,93 @@ def render(film: Film, stale: dict[str, str], jobs: int) -> None:
         raise Interrupted(f"{what}; the finished shots are kept") from None
     pool.shutdown()
     progress(None)
+    for shot in shots:  # a shot's seconds: all its renders'
+        jobs_of = [job for job in work if job.shot == shot]
+        if all(job.name in took for job in jobs_of):
+            seconds[shot.name] = round(sum(took[job.name] for job in jobs_of), 2)
     keep_render_seconds(film, seconds)
     if failed:
-        shot = failed[0]
-        lines = film.log(shot).read_text(errors="replace").strip().splitlines() or ["?"]
+        job = failed[0]
+        lines = film.log(job).read_text(errors="replace").strip().splitlines() or ["?"]
         raise BuildError(
-            f"{shot.name} failed: {lines[-1].removeprefix('manim: error: ')} "
-            f"(log: {film.log(shot)})" + (f"; {len(failed) - 1} more failed" if failed[1:] else "")
+            f"{job.name} failed: {lines[-1].removeprefix('manim: error: ')} "
+            f"(log: {film.log(job)})" + (f"; {len(failed) - 1} more failed" if failed[1:] else "")
         )
+    for shot in shots:
+        ranges = [job for job in work if job.shot == shot and not job.whole]
+        if ranges:
+            assemble(film, shot, ranges)
+
+
+def split(film: Film, shots: list[storyboard.Shot], jobs: int) -> list[Job]:
+    """The renders of the stale shots: a shot whose render would take more than one core's
+    share of all of them is cut, at beats, into ranges of about a share each (by its beats'
+    narration, which sets their length)."""
+    cost = {shot.name: estimate for shot, estimate in estimates(film, shots)}
+    share = sum(cost.values()) / max(jobs, 1)
+    work = []
+    for shot in shots:
+        reading = [b.reading_seconds(film.lang) for b in shot.beats]
+        pieces = min(len(reading), math.ceil(cost[shot.name] / share - 1e-9)) if jobs > 1 else 1
+        if pieces <= 1:
+            work.append(Job(shot))
+            continue
+        firsts, done, target = [1], 0.0, sum(reading) / pieces
+        for number, length in enumerate(reading[:-1], start=1):
+            done += length
+            if done >= target * len(firsts) and len(firsts) < pieces:
+                firsts.append(number + 1)
+        lasts = [first - 1 for first in firsts[1:]] + [None]
+        work += [Job(shot, first, last) for first, last in zip(firsts, lasts, strict=True)]
+    return work
+
+
+def assemble(film: Film, shot: storyboard.Shot, ranges: list[Job]) -> None:
+    """Join a shot's ranges of beats (each checked) into the shot, without re-encoding: each
+    range starts on a key frame, and all were encoded alike."""
+    parts = []
+    for job in ranges:
+        video = film.part(job)
+        try:
+            part = json.loads(outputs.sidecar_path(video).read_text(encoding="utf-8"))
+            ok = (
+                [b["beat"] for b in part["beats"]] == job.beats
+                and part["inputs"] == film.inputs(shot)
+                and part["video"] == outputs.file_digest(video)
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            ok = False
+        if not ok:
+            raise BuildError(f"{job.name} is not the render of those beats: build again")
+        parts.append((video, part))
+    frames, beats = 0, []
+    for _, part in parts:
+        offset = frames / film.fps
+        beats += [{**b, "start": round(b["start"] + offset, 4)} for b in part["beats"]]
+        frames += part["frames"]
+    whole = film.video(shot)
+    with (
+        outputs.Temporary(whole) as joined,
+        outputs.Temporary(whole.with_suffix(".concat")) as listed,
+    ):
+        listed.path.write_text("".join(f"file {concat_quoted(video)}\n" for video, _ in parts))
+        result = subprocess.run(
+            ["ffmpeg", "-loglevel", "error", "-y", "-f", "concat", "-safe", "0",
+             "-i", str(listed.path), "-c", "copy", "-f", "mp4", str(joined.path)],
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise BuildError(f"ffmpeg could not join the ranges of {shot.name}")
+        sidecar = {k: v for k, v in parts[0][1].items() if k != "video"}
+        sidecar |= {
+            "frames": frames,
+            "duration": round(frames / film.fps, 4),
+            "beats": beats,
+            "ranges": [job.name for job in ranges],
+        }
+        outputs.publish(joined.path, whole, sidecar)
+    for video, _ in parts:
+        outputs.sidecar_path(video).unlink(missing_ok=True)
+        video.unlink(missing_ok=True)
 
 
 def render_seconds(film: Film) -> dict[str, float]:
@@ -238,10 +358,10 @@ def keep_render_seconds(film: Film, seconds: dict[str, float]) -> None:
         os.replace(temporary.path, film.timings)
 
 
-def longest_first(film: Film, shots: list[storyboard.Shot]) -> list[storyboard.Shot]:
-    """The shots in the order that keeps every core busy to the end: the longest first, by
-    the seconds their last render took; a shot never rendered at these settings is put where
-    its narration's reading time (its length, roughly) puts it among the others."""
+def estimates(film: Film, shots: list[storyboard.Shot]):
+    """(shot, the seconds its render is expected to take): what it took last time, or for a
+    shot never rendered at these settings its narration's reading time (its length, roughly)
+    at the pace of the others."""
     seconds = render_seconds(film)
 
     def reading(shot):
@@ -249,7 +369,20 @@ def longest_first(film: Film, shots: list[storyboard.Shot]) -> list[storyboard.S
 
     known = [seconds[s.name] / reading(s) for s in shots if s.name in seconds]
     per_reading_second = sorted(known)[len(known) // 2] if known else 1.0
-    return sorted(shots, key=lambda s: -seconds.get(s.name, reading(s) * per_reading_second))
+    return [(s, seconds.get(s.name, reading(s) * per_reading_second)) for s in shots]
+
+
+def longest_first(film: Film, work: list[Job]) -> list[Job]:
+    """The renders in the order that keeps every core busy to the end: the longest first (a
+    range of beats: its part of its shot's estimate, by reading time)."""
+    cost = dict(estimates(film, list({job.shot.name: job.shot for job in work}.values())))
+    cost = {shot.name: seconds for shot, seconds in cost.items()}
+
+    def expected(job: Job) -> float:
+        reading = [b.reading_seconds(film.lang) for b in job.shot.beats]
+        return cost[job.shot.name] * sum(reading[n - 1] for n in job.beats) / sum(reading)
+
+    return sorted(work, key=lambda job: -expected(job))
 
 
 def join(film: Film) -> Path:
