@@ -38,10 +38,12 @@ def pixel_format(video: Path) -> str:
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory) -> Path:
-    """`make shots TRANSPARENT=1`, small: every shot with an alpha channel."""
+    """`make shots TRANSPARENT=1`, small: every shot with an alpha channel (four renders at
+    once, so that M3 is rendered as two ranges of beats and joined)."""
     media = tmp_path_factory.mktemp("editor") / "media"
     result = subprocess.run(
-        [sys.executable, "-m", "gdkit.tools.video", "--transparent", *FLAGS, "--media", str(media)],
+        [sys.executable, "-m", "gdkit.tools.video", "--transparent", *FLAGS,
+         "--jobs", "4", "--split", "--media", str(media)],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -64,6 +66,7 @@ def test_every_transparent_shot_has_alpha_transparent_background_and_opaque_cont
         assert codec == "prores" and pix_fmt.startswith("yuva"), (shot.name, pix_fmt)
         part = json.loads((folder / f"{shot.name}.alpha.beats.json").read_text())
         assert part["transparent"] and part["shot"] == shot.name
+        assert ("ranges" in part) == (shot.name == "M3"), shot.name  # joined from its ranges
         alpha = rgba_frame(video, part["duration"] / 2)[..., 3]
         assert (alpha == 0).mean() > 0.05, shot.name  # the background shows through
         assert alpha.max() >= 128, shot.name  # what is drawn (thin at this size)

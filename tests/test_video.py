@@ -310,17 +310,17 @@ def test_the_build_renders_the_longest_shots_first_by_their_last_render(built, t
 
 
 def test_long_shots_cut_into_beat_ranges_join_into_the_whole_shots(built, tmp_path):
-    """With more renders at once than a long shot's share of the work, the build cuts it at
-    beats, renders the ranges (rehearsed from the start) and joins them without re-encoding:
-    the same frames, beats and film as the build that renders whole shots."""
+    """With --split and more renders at once than a long shot's share of the work, the build
+    cuts it at beats, renders the ranges (rehearsed from the start) and joins them without
+    re-encoding: the same frames, beats and film as the build that renders whole shots."""
     from gdkit.tools.video import Film, split
 
     film = Film("zh", (128, 72), 2, tmp_path / "media")
     cut = [job.name for job in split(film, storyboard.film(), 6) if not job.whole]
     assert any(name.startswith("M3.") for name in cut), cut
     result = subprocess.run(
-        build_command(tmp_path / "media", "--jobs", "6"), cwd=ROOT, capture_output=True,
-        text=True, timeout=600,
+        build_command(tmp_path / "media", "--jobs", "6", "--split"), cwd=ROOT,
+        capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     whole, ranges = shot_dir(built), shot_dir(tmp_path / "media")

@@ -119,7 +119,9 @@ class Film:
 
     def part(self, job: Job) -> Path:
         """Where the render of a range of beats is written."""
-        return self.shot_dir / f"{job.stem()}.mp4"
+        return self.shot_dir / (
+            f"{job.stem()}.alpha.mov" if self.transparent else f"{job.stem()}.mp4"
+        )
 
     def flags(self) -> list[str]:
         """The `manim` flags that render a shot of this film."""
@@ -143,13 +145,13 @@ class Film:
         )
 
 
-def build(film: Film, jobs: int, joined: bool = True) -> Path | None:
+def build(film: Film, jobs: int, joined: bool = True, cut: bool = False) -> Path | None:
     """Plan (which shots are missing or stale), render them, check every shot, and join them
     with chapters and subtitles (unless `joined` is false: the shots only)."""
     writable_folder(film.shot_dir)
     with one_build_at_a_time(film):
         stale = plan(film)
-        render(film, stale, jobs)
+        render(film, stale, jobs, cut)
         if joined:
             return join(film)
         check(film)
@@ -189,14 +191,14 @@ def plan(film: Film) -> dict[str, str]:
     return stale
 
 
-def render(film: Film, stale: dict[str, str], jobs: int) -> None:
+def render(film: Film, stale: dict[str, str], jobs: int, cut: bool = False) -> None:
     """Render the stale shots, `jobs` renders at a time, a shot longer than a core's share of
     the work cut into ranges of beats that are joined back; stop them all on Ctrl-C or
     SIGTERM."""
     if not stale:
         return
     shots = [shot for shot in film.shots if shot.name in stale]
-    work = longest_first(film, split(film, shots, jobs))
+    work = longest_first(film, split(film, shots, jobs) if cut else [Job(s) for s in shots])
     seconds = render_seconds(film)
     took: dict[str, float] = {}
     running: dict[str, subprocess.Popen] = {}
@@ -324,7 +326,7 @@ def assemble(film: Film, shot: storyboard.Shot, ranges: list[Job]) -> None:
         listed.path.write_text("".join(f"file {concat_quoted(video)}\n" for video, _ in parts))
         result = subprocess.run(
             ["ffmpeg", "-loglevel", "error", "-y", "-f", "concat", "-safe", "0",
-             "-i", str(listed.path), "-c", "copy", "-f", "mp4", str(joined.path)],
+             "-i", str(listed.path), "-c", "copy", "-f", whole.suffix[1:], str(joined.path)],
         )  # fmt: skip
         if result.returncode != 0:
             raise BuildError(f"ffmpeg could not join the ranges of {shot.name}")
@@ -556,7 +558,7 @@ def say(line: str) -> None:
     print(f"video: {line}", file=sys.stderr)
 
 
-def parse_args(argv) -> tuple[Film, int, bool]:
+def parse_args(argv) -> tuple[Film, int, bool, bool]:
     parser = Parser(prog="python -m gdkit.tools.video", description="Render and join the film.")
     parser.add_argument("--lang", choices=LANGUAGES, default="zh")
     parser.add_argument("--quality", choices=QUALITIES, default="final")
@@ -573,6 +575,12 @@ def parse_args(argv) -> tuple[Film, int, bool]:
         "--shots", action="store_true", help="render and check every shot, join no film"
     )
     parser.add_argument(
+        "--split", action="store_true",
+        help="cut a shot longer than one render's share of the work into ranges of beats, "
+        "rendered side by side and joined (sooner on many cores; the shot's bytes then depend "
+        "on the cut, its drawn frames do not)",
+    )  # fmt: skip
+    parser.add_argument(
         "-t", "--transparent", action="store_true",
         help="shots with an alpha channel (SHOT.alpha.mov, ProRes 4444), for an editor; "
         "implies --shots",
@@ -580,15 +588,15 @@ def parse_args(argv) -> tuple[Film, int, bool]:
     args = parser.parse_args(argv)
     resolution = args.resolution or QUALITIES[args.quality]
     film = Film(args.lang, resolution, args.fps, args.media.resolve(), args.transparent)
-    return film, args.jobs, not (args.shots or args.transparent)
+    return film, args.jobs, not (args.shots or args.transparent), args.split
 
 
 def main(argv=None) -> int:
     for each in (signal.SIGINT, signal.SIGTERM):
         signal.signal(each, raise_interrupt)
     try:
-        film, jobs, joined = parse_args(argv)
-        build(film, jobs, joined)
+        film, jobs, joined, cut = parse_args(argv)
+        build(film, jobs, joined, cut)
     except UsageError as error:
         print(f"video: error: {error}", file=sys.stderr)
         return 2
