@@ -12,7 +12,7 @@ PARTIAL_COLORS = {DF_DX: BLUE, DF_DY: GREEN}
 
 
 class M1(BeatScene):
-    """M1 · 目标函数展示 · The objective function."""
+    """M1 · The objective function."""
 
     point = (5, 12)
     objective_color = YELLOW
@@ -38,7 +38,7 @@ class M1(BeatScene):
 
 
 class M4(BeatScene):
-    """M4 · 展示曲面下梯度的推导过程 · Deriving the gradient."""
+    """M4 · Deriving the gradient."""
 
     font_size = 36
     note_color = GREY_A
@@ -182,7 +182,7 @@ class M4(BeatScene):
 
 
 class M6(BeatScene):
-    """M6 · 引出学习率 · The learning rate."""
+    """M6 · The learning rate."""
 
     alpha_color = PURPLE_B
     label_gap = 1.0  # between α and its name
@@ -206,7 +206,7 @@ class M6(BeatScene):
 
 
 class M9(BeatScene):
-    """M9 · 展示更多自变量下的梯度表达式 · The gradient in n variables."""
+    """M9 · The gradient in n variables."""
 
     variables = (2, 3, 4, 5)
     font_size = 44

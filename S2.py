@@ -5,7 +5,7 @@ from gdkit.mobjects import Number, caption, live_row
 
 
 class M2(BeatScene):
-    """M2 · 展示盲杖倾角和地面斜率的关系 · Cane angle and ground slope."""
+    """M2 · Cane angle and ground slope."""
 
     hand_height = 2.0
     cane_length = 4.0

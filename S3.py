@@ -21,7 +21,7 @@ from gdkit.screen import to_screen
 
 
 class M3(BeatScene3D):
-    """M3 · 展示曲面下的梯度 · The gradient on a surface."""
+    """M3 · The gradient on a surface."""
 
     point = (5.0, 12.0)
     h = 0.5  # radius of the circle of directions

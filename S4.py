@@ -18,7 +18,7 @@ class PlotOfF(BeatScene):
 
 
 class M5(PlotOfF):
-    """M5 · 展示不同位置前进的距离与切线斜率的关系 · Step length and tangent slope."""
+    """M5 · Step length and tangent slope."""
 
     stops = (-0.2, 1.4)
     tangent_color = PURPLE_B
@@ -69,7 +69,7 @@ class M5(PlotOfF):
 
 
 class M7(PlotOfF):
-    """M7 · 一维梯度下降演示 · Gradient descent in 1D."""
+    """M7 · Gradient descent in 1D."""
 
     learning_rates = (0.05, 1.0, 0.3)
     rule = Plain()  # the update rule of every run (Momentum(0.9): the heavy ball)

@@ -94,7 +94,7 @@ class SurfaceDescent(BeatScene3D):
 
 
 class M8(SurfaceDescent):
-    """M8 · 三维梯度下降演示 · Gradient descent on a surface."""
+    """M8 · Gradient descent on a surface."""
 
     start = (5.0, 12.0)
     learning_rate = 0.5
@@ -182,7 +182,7 @@ class M8(SurfaceDescent):
 
 
 class M10(SurfaceDescent):
-    """M10 · 多起点三维梯度下降演示 · Multi-start gradient descent."""
+    """M10 · Multi-start gradient descent."""
 
     objective = h
     z_range = (-6, 3, 1)
