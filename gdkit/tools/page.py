@@ -64,11 +64,10 @@ def film_data(media: Path, lang: str) -> dict | None:
     chapters = subtitles.as_text(subtitles.chapter_cues(timeline))
     write_text(folder / "narration.vtt", narration)  # for other players; the page holds both
     write_text(folder / "chapters.vtt", chapters)
-    beats = {}
-    for shot in timeline["shots"]:
-        ends = [b["start"] for b in shot["beats"][1:]] + [shot["start"] + shot["duration"]]
-        for beat, end in zip(shot["beats"], ends, strict=True):
-            beats[f"{shot['shot']}.{beat['beat']}"] = [beat["start"], round(end - beat["start"], 4)]
+    beats = {
+        label: [start, round(end - start, 4)]
+        for label, _, start, end in subtitles.beat_spans(timeline)
+    }
     return {
         "src": film.name,
         "name": film.stem,

@@ -33,23 +33,27 @@ def timestamp(t: float) -> str:
     return f"{ms // 3600000:02}:{ms // 60000 % 60:02}:{ms // 1000 % 60:02}.{ms % 1000:03}"
 
 
+def beat_spans(timeline: dict):
+    """(label, beat, start, end) of each beat of a film's timeline, in order: a beat lasts
+    until the next one starts, the last of a shot until the shot ends."""
+    for shot in timeline["shots"]:
+        ends = [b["start"] for b in shot["beats"][1:]] + [shot["start"] + shot["duration"]]
+        for beat, end in zip(shot["beats"], ends, strict=True):
+            yield f"{shot['shot']}.{beat['beat']}", beat, beat["start"], end
+
+
 def beat_cues(timeline: dict, what: str = "narration") -> webvtt.WebVTT:
     """One cue per beat of the film, named after it (`M3.9`): the narration, or the
     storyboard's shot notes."""
     cues = webvtt.WebVTT()
-    for shot in timeline["shots"]:
-        end_of_shot = shot["start"] + shot["duration"]
-        ends = [b["start"] for b in shot["beats"][1:]] + [end_of_shot]
-        for beat, end in zip(shot["beats"], ends, strict=True):
-            label = f"{shot['shot']}.{beat['beat']}"
-            line = (
-                wrapped(beat["narration"], timeline["lang"])
-                if what == "narration"
-                else f"{label} · {beat['note']}"
-            )
-            cues.captions.append(
-                webvtt.Caption(timestamp(beat["start"]), timestamp(end), line, identifier=label)
-            )
+    for label, beat, start, end in beat_spans(timeline):
+        line = (
+            wrapped(beat["narration"], timeline["lang"])
+            if what == "narration"
+            else f"{label} · {beat['note']}"
+        )
+        caption = webvtt.Caption(timestamp(start), timestamp(end), line, identifier=label)
+        cues.captions.append(caption)
     return cues
 
 
