@@ -132,9 +132,16 @@ def probe_frames(video: Path) -> int | None:
 
 
 def check_shot(
-    video: Path, shot: storyboard.Shot, lang: str, resolution, fps: int, inputs: str
+    video: Path,
+    shot: storyboard.Shot,
+    lang: str,
+    resolution,
+    fps: int,
+    inputs: str,
+    only: list[int] | None = None,
 ) -> str | None:
-    """Why `video` is not the whole shot made from these inputs, or None when it is."""
+    """Why `video` is not the whole shot (or beats `only`) made from these inputs, or None
+    when it is."""
     sidecar = sidecar_path(video)
     if not video.exists():
         return "not rendered yet"
@@ -151,7 +158,7 @@ def check_shot(
         return "its sidecar describes another render"
     if data.get("inputs") != inputs:
         return "its inputs changed"
-    wanted = [b.number for b in shot.beats]
+    wanted = only or [b.number for b in shot.beats]
     if beats != wanted:
         return f"it holds beats {_span(beats)}, not {_span(wanted)}"
     if abs(duration - frames / fps) > 0.5 / fps:

@@ -276,11 +276,11 @@ def split(film: Film, shots: list[storyboard.Shot], jobs: int) -> list[Job]:
     """The renders of the stale shots: a shot whose render would take more than one core's
     share of all of them is cut, at beats, into ranges of about a share each (by its beats'
     narration, which sets their length)."""
-    cost = {shot.name: estimate for shot, estimate in estimates(film, shots)}
+    cost = estimates(film, shots)
     share = sum(cost.values()) / max(jobs, 1)
     work = []
     for shot in shots:
-        reading = [b.reading_seconds(film.lang) for b in shot.beats]
+        reading = beat_reading(film, shot)
         pieces = min(len(reading), math.ceil(cost[shot.name] / share - 1e-9)) if jobs > 1 else 1
         if pieces <= 1:
             work.append(Job(shot))
@@ -301,18 +301,12 @@ def assemble(film: Film, shot: storyboard.Shot, ranges: list[Job]) -> None:
     parts = []
     for job in ranges:
         video = film.part(job)
-        try:
-            part = json.loads(outputs.sidecar_path(video).read_text(encoding="utf-8"))
-            ok = (
-                [b["beat"] for b in part["beats"]] == job.beats
-                and part["inputs"] == film.inputs(shot)
-                and part["video"] == outputs.file_digest(video)
-            )
-        except (OSError, ValueError, KeyError, TypeError):
-            ok = False
-        if not ok:
-            raise BuildError(f"{job.name} is not the render of those beats: build again")
-        parts.append((video, part))
+        why = outputs.check_shot(
+            video, shot, film.lang, film.resolution, film.fps, film.inputs(shot), job.beats
+        )
+        if why:
+            raise BuildError(f"{job.name} cannot be joined into {shot.name}: {why}; build again")
+        parts.append((video, json.loads(outputs.sidecar_path(video).read_text(encoding="utf-8"))))
     frames, beats = 0, []
     for _, part in parts:
         offset = frames / film.fps
@@ -360,28 +354,29 @@ def keep_render_seconds(film: Film, seconds: dict[str, float]) -> None:
         os.replace(temporary.path, film.timings)
 
 
-def estimates(film: Film, shots: list[storyboard.Shot]):
-    """(shot, the seconds its render is expected to take): what it took last time, or for a
-    shot never rendered at these settings its narration's reading time (its length, roughly)
-    at the pace of the others."""
+def beat_reading(film: Film, shot: storyboard.Shot) -> list[float]:
+    """The reading time of each beat's narration: the beat's length, roughly."""
+    return [b.reading_seconds(film.lang) for b in shot.beats]
+
+
+def estimates(film: Film, shots: list[storyboard.Shot]) -> dict[str, float]:
+    """The seconds each shot's render is expected to take, by name: what it took last time,
+    or for a shot never rendered at these settings its narration's reading time at the pace
+    of the others."""
     seconds = render_seconds(film)
-
-    def reading(shot):
-        return sum(b.reading_seconds(film.lang) for b in shot.beats)
-
-    known = [seconds[s.name] / reading(s) for s in shots if s.name in seconds]
-    per_reading_second = sorted(known)[len(known) // 2] if known else 1.0
-    return [(s, seconds.get(s.name, reading(s) * per_reading_second)) for s in shots]
+    reading = {s.name: sum(beat_reading(film, s)) for s in shots}
+    known = sorted(seconds[name] / reading[name] for name in reading if name in seconds)
+    per_reading_second = known[len(known) // 2] if known else 1.0
+    return {name: seconds.get(name, r * per_reading_second) for name, r in reading.items()}
 
 
 def longest_first(film: Film, work: list[Job]) -> list[Job]:
     """The renders in the order that keeps every core busy to the end: the longest first (a
     range of beats: its part of its shot's estimate, by reading time)."""
-    cost = dict(estimates(film, list({job.shot.name: job.shot for job in work}.values())))
-    cost = {shot.name: seconds for shot, seconds in cost.items()}
+    cost = estimates(film, list({job.shot.name: job.shot for job in work}.values()))
 
     def expected(job: Job) -> float:
-        reading = [b.reading_seconds(film.lang) for b in job.shot.beats]
+        reading = beat_reading(film, job.shot)
         return cost[job.shot.name] * sum(reading[n - 1] for n in job.beats) / sum(reading)
 
     return sorted(work, key=lambda job: -expected(job))
