@@ -15,9 +15,13 @@ class Temporary:
     of a render that was killed from one still being written."""
 
     def __init__(self, path: Path):
-        self.fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        fcntl.flock(self.fd, fcntl.LOCK_EX)
-        self.path = Path(name)
+        while True:
+            fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.fstat(fd).st_nlink:
+                break
+            os.close(fd)  # locked first, and deleted as an orphan, by another process's sweep
+        self.fd, self.path = fd, Path(name)
 
     def close(self) -> None:
         """Let go of it; it is deleted unless it was moved into place."""
@@ -38,3 +42,8 @@ def with_usual_mode(path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     os.chmod(path, 0o666 & ~mask)
+
+
+def concat_quoted(path: Path) -> str:
+    """A path as ffmpeg's concat list reads it, whatever quotes it holds."""
+    return "'" + str(path).replace("'", "'\\''") + "'"

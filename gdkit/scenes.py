@@ -77,6 +77,8 @@ class Beats:
             self.stop_skipping()
             self.rehearsing = False
             self.skip_time = self.time
+        if isinstance(self.file_writer, FileWriter) and not self.rehearsing:
+            self.file_writer.cut()  # each beat encoded from a key frame of its own
         self.beat_starts.append(self.time)
 
     def update_frame(self, dt=0, force_draw=False):

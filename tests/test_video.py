@@ -315,8 +315,8 @@ def test_long_shots_cut_into_beat_ranges_join_into_the_whole_shots(built, tmp_pa
     re-encoding: the same frames, beats and film as the build that renders whole shots."""
     from gdkit.tools.video import Film, split
 
-    film = Film("zh", (128, 72), 2, tmp_path / "media")
-    cut = [job.name for job in split(film, storyboard.film(), 6) if not job.whole]
+    small = Film("zh", (128, 72), 2, tmp_path / "media")
+    cut = [job.name for job in split(small, storyboard.film(), 6) if not job.whole]
     assert any(name.startswith("M3.") for name in cut), cut
     result = subprocess.run(
         build_command(tmp_path / "media", "--jobs", "6", "--split"), cwd=ROOT,
@@ -336,3 +336,19 @@ def test_long_shots_cut_into_beat_ranges_join_into_the_whole_shots(built, tmp_pa
     assert not list(ranges.glob("M3.beats-*")) and not list(ranges.glob("M3.from-beat-*"))
     timeline = whole_film(tmp_path / "media")
     assert timeline["duration"] == whole_film(built)["duration"]
+    # Each beat is encoded from a key frame of its own, whichever render drew it: the joined
+    # shots hold the very packets of the whole ones, and the films are the same bytes.
+    for name in SHOTS:
+        assert packets(ranges / f"{name}.mp4") == packets(whole / f"{name}.mp4"), name
+    assert film(tmp_path / "media").read_bytes() == film(built).read_bytes()
+
+
+def packets(video: Path) -> list[str]:
+    """Each packet of the video stream: its times, flags and a digest of its data."""
+    probe = subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "v", "-show_packets", "-show_data_hash",
+         "sha256", "-show_entries", "packet=pts,dts,duration,flags,data_hash", "-of", "csv",
+         str(video)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return probe.stdout.split()

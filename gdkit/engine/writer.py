@@ -4,6 +4,9 @@
   left there when done: the `manim` command moves it into place with its sidecar, so two
   renders of one shot never write to one file, and an interrupted or failed one leaves
   nothing under a final name (stills, too, are written whole or not at all);
+- each beat is encoded on its own (`cut`: a new encoder, so a key frame, at every beat
+  start), and the movie is its beats' encodings joined without re-encoding: a shot rendered
+  as ranges of beats and joined has the very packets of the shot rendered whole;
 - x264's `preset` can be chosen (speed against file size; the picture quality is set by
   the constant rate factor either way), and manimgl's no-op colour filter is dropped;
 - frames go to ffmpeg from a second thread, so that the next frame is drawn while the
@@ -27,7 +30,9 @@ from manimlib.scene.scene_file_writer import ProgressDisplay, SceneFileWriter
 from PIL import Image
 
 from gdkit import engine
-from gdkit.files import Temporary, with_usual_mode
+from gdkit.files import Temporary, concat_quoted, with_usual_mode
+
+CUT = object()  # in the queue of frames: the frames after it go to a new encoder
 
 
 class FileWriter(SceneFileWriter):
@@ -62,6 +67,24 @@ class FileWriter(SceneFileWriter):
         self.final_file_path = file_path
         self.temporary = Temporary(Path(file_path))
         self.temp_file_path = str(self.temporary.path)
+        self.segments: list[Temporary] = []  # each beat's encoding
+        self.cuts: set[int] = set()  # the frames that start a segment
+        self.aborted = False
+        self.start_segment()
+        self.frames = queue.Queue(maxsize=4)
+        self.sender_error = None
+        self.sender = threading.Thread(target=self.send_frames, daemon=True)
+        self.sender.start()
+        if not self.quiet:
+            self.progress_display = ProgressDisplay(
+                range(self.total_frames), leave=False, dynamic_ncols=True
+            )
+            self.set_progress_display_description()
+
+    def start_segment(self) -> None:
+        """A new encoder, from a key frame, into a temporary file of its own."""
+        segment = Temporary(Path(self.final_file_path))
+        self.segments.append(segment)
         width, height = self.scene.camera.get_pixel_shape()
         command = [
             self.ffmpeg_bin,
@@ -78,18 +101,20 @@ class FileWriter(SceneFileWriter):
             *self.codec_options(),
             "-pix_fmt", self.pixel_format,
             "-f", self.movie_file_extension.lstrip("."),
-            self.temp_file_path,
+            str(segment.path),
         ]  # fmt: skip
         self.writing_process = subprocess.Popen(command, stdin=subprocess.PIPE)
-        self.frames = queue.Queue(maxsize=4)
-        self.sender_error = None
-        self.sender = threading.Thread(target=self.send_frames, daemon=True)
-        self.sender.start()
-        if not self.quiet:
-            self.progress_display = ProgressDisplay(
-                range(self.total_frames), leave=False, dynamic_ncols=True
-            )
-            self.set_progress_display_description()
+
+    def end_segment(self) -> None:
+        """Let the encoder finish its file; one that fails is an error."""
+        self.writing_process.stdin.close()
+        if self.writing_process.wait() != 0:
+            self.encoder_failed()
+
+    def cut(self) -> None:
+        """The next frame drawn starts a new segment (called where a beat starts)."""
+        if self.write_to_movie and self.frames_drawn > 0:
+            self.cuts.add(self.frames_drawn)
 
     def codec_options(self) -> list[str]:
         """x264's speed preset; ProRes's 4444 profile, the one that keeps alpha."""
@@ -103,11 +128,18 @@ class FileWriter(SceneFileWriter):
         return self.scene.camera.background_rgba[3] == 0
 
     def send_frames(self) -> None:
-        stdin = self.writing_process.stdin
         while (frame := self.frames.get()) is not None:
             try:
-                stdin.write(straight_alpha(frame) if self.transparent else frame)
-            except (OSError, ValueError) as error:  # the encoder stopped; see `send`
+                if frame is CUT:
+                    self.end_segment()
+                    if self.aborted:
+                        return
+                    self.start_segment()
+                else:
+                    self.writing_process.stdin.write(
+                        straight_alpha(frame) if self.transparent else frame
+                    )
+            except (OSError, ValueError, RuntimeError) as error:  # the encoder stopped
                 self.sender_error = error
                 return
 
@@ -129,6 +161,8 @@ class FileWriter(SceneFileWriter):
     def encode(self, frame: bytes) -> None:
         if self.sender_error is not None:
             self.encoder_failed()
+        if self.frames_sent in self.cuts:
+            self.frames.put(CUT)
         self.frames.put(frame)
         self.frames_sent += 1
         if self.progress_display is not None:
@@ -150,19 +184,30 @@ class FileWriter(SceneFileWriter):
         raise RuntimeError(f"ffmpeg stopped (exit {code}) writing {self.temp_file_path}")
 
     def abort(self) -> None:
-        """Stop the encoder and the sending thread; what was written is left to delete."""
+        """Stop the encoder and the sending thread; what was written is deleted."""
         if self.writing_process is None:
             return
-        if self.writing_process.poll() is None:
-            self.writing_process.kill()
-            self.writing_process.wait()
+        self.aborted = True
+        self.stop_encoder()
         if self.sender.is_alive():
             while not self.frames.empty():
                 self.frames.get_nowait()
             self.frames.put(None)
             self.sender.join()
+        self.stop_encoder()  # one the sending thread may have started meanwhile
+        self.close_segments()
         if self.progress_display is not None:
             self.progress_display.close()
+
+    def stop_encoder(self) -> None:
+        if self.writing_process.poll() is None:
+            self.writing_process.kill()
+            self.writing_process.wait()
+
+    def close_segments(self) -> None:
+        for segment in self.segments:
+            segment.close()
+        self.segments.clear()
 
     def close_movie_pipe(self) -> None:
         """Finish the movie in its temporary file, which stays there."""
@@ -175,12 +220,27 @@ class FileWriter(SceneFileWriter):
         self.tail.clear()
         self.frames.put(None)
         self.sender.join()
-        self.writing_process.stdin.close()
-        if self.sender_error is not None or self.writing_process.wait() != 0:
+        if self.sender_error is not None:
             self.encoder_failed()
+        self.end_segment()
+        self.join_segments()
         if self.progress_display is not None:
             self.progress_display.close()
         self.movie_file_path = self.temp_file_path
+
+    def join_segments(self) -> None:
+        """The segments, in order, into the movie's temporary file, without re-encoding."""
+        with Temporary(Path(self.final_file_path)) as listed:
+            lines = (f"file {concat_quoted(segment.path)}\n" for segment in self.segments)
+            listed.path.write_text("".join(lines))
+            joined = subprocess.run(
+                [self.ffmpeg_bin, "-y", "-loglevel", "error", "-xerror",
+                 "-f", "concat", "-safe", "0", "-i", str(listed.path), "-c", "copy",
+                 "-f", self.movie_file_extension.lstrip("."), self.temp_file_path],
+            )  # fmt: skip
+        self.close_segments()
+        if joined.returncode != 0:
+            raise RuntimeError(f"ffmpeg could not join the beats of {self.temp_file_path}")
 
     def finish(self) -> None:
         if self.ended_with_interrupt:

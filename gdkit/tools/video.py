@@ -27,6 +27,7 @@ from pathlib import Path
 
 from gdkit import storyboard
 from gdkit.engine.frame import RESOLUTIONS, parse_resolution
+from gdkit.files import concat_quoted
 from gdkit.paths import MEDIA, ROOT
 from gdkit.text import LANGUAGES, text
 from gdkit.tools import outputs, subtitles
@@ -319,7 +320,7 @@ def assemble(film: Film, shot: storyboard.Shot, ranges: list[Job]) -> None:
     ):
         listed.path.write_text("".join(f"file {concat_quoted(video)}\n" for video, _ in parts))
         result = subprocess.run(
-            ["ffmpeg", "-loglevel", "error", "-y", "-f", "concat", "-safe", "0",
+            ["ffmpeg", "-loglevel", "error", "-xerror", "-y", "-f", "concat", "-safe", "0",
              "-i", str(listed.path), "-c", "copy", "-f", whole.suffix[1:], str(joined.path)],
         )  # fmt: skip
         if result.returncode != 0:
@@ -490,7 +491,7 @@ def publish_film(film: Film, timeline: dict, parts: list[dict]) -> None:
         )
         joined = subprocess.run(
             [
-                "ffmpeg", "-loglevel", "error", "-y",
+                "ffmpeg", "-loglevel", "error", "-xerror", "-y",
                 "-f", "concat", "-safe", "0", "-i", str(concat.path),
                 "-i", str(metadata.path),
                 "-i", str(made_at[srt]),
@@ -524,11 +525,6 @@ def publish_film(film: Film, timeline: dict, parts: list[dict]) -> None:
             sidecar.unlink(missing_ok=True)
             for path, temporary in made_at.items():
                 os.replace(temporary, path)
-
-
-def concat_quoted(path: Path) -> str:
-    """A path as ffmpeg's concat list reads it, whatever quotes it holds."""
-    return "'" + str(path).replace("'", "'\\''") + "'"
 
 
 _status_shown = False
