@@ -13,15 +13,30 @@ def to_screen(frame, points, resolution=(1920, 1080), fixed: bool = False) -> np
     """Pixel positions (x to the right, y down) of world `points` seen by `frame` (as
     `emit_gl_Position` computes them); `fixed` for mobjects fixed in the frame."""
     points = np.asarray(points, float).reshape(-1, 3)
+    view, depth = projection(frame)
     if fixed:
         placed = points.copy()
     else:
-        view = frame.get_view_matrix()
         placed = points @ view[:3, :3].T + view[:3, 3]
-    placed *= (2 / FRAME_WIDTH, 2 / FRAME_HEIGHT, frame.get_scale() / frame.get_focal_distance())
+    placed *= (2 / FRAME_WIDTH, 2 / FRAME_HEIGHT, depth)
     ndc = placed[:, :2] / (1 - placed[:, 2:3])
     width, height = resolution
     return np.column_stack([(ndc[:, 0] + 1) / 2 * width, (1 - ndc[:, 1]) / 2 * height])
+
+
+def projection(frame) -> tuple[np.ndarray, float]:
+    """`frame`'s view matrix and depth scale, worked out once per camera position: manimgl
+    rebuilds the rotation on every call, and labels placed each frame ask a hundred times."""
+    key = (
+        frame.get_points().tobytes(),
+        frame.uniforms["orientation"].tobytes(),
+        float(frame.uniforms["fovy"]),
+    )
+    known = getattr(frame, "_projection", None)
+    if known is None or known[0] != key:
+        depth = frame.get_scale() / frame.get_focal_distance()
+        known = frame._projection = (key, frame.get_view_matrix().copy(), depth)
+    return known[1], known[2]
 
 
 def screen_box(mob, frame, resolution=(1920, 1080)) -> np.ndarray | None:

