@@ -59,8 +59,14 @@ test: setup test-packages
 golden: setup
 	$(BIN)/python -m tests.golden --refresh $(SHOT)
 
+# `make bench`: every shot, one at a time, at 480p30 and 1080p30. BASELINE=REV measures git
+# revision REV alongside in the same run; FILMS=final (or preview, 4k) also times film builds
+# with BENCH_JOBS renders at once (default 1,2); RESOLUTIONS= (empty) skips the shot-by-shot runs.
+BENCH_JOBS ?= 1,2
 bench: setup
-	$(BIN)/python -m gdkit.tools.bench
+	$(BIN)/python -m gdkit.tools.bench $(if $(BASELINE),--baseline $(BASELINE)) \
+		$(if $(FILMS),--films $(FILMS) --jobs $(BENCH_JOBS)) \
+		$(if $(filter undefined,$(origin RESOLUTIONS)),,--resolutions "$(RESOLUTIONS)")
 
 # After editing an objective's definition: sympy's numpy code, into gdkit/derived.py.
 derived: setup

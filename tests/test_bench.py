@@ -1,5 +1,6 @@
 """The benchmark's arithmetic and report (its timings are not tested: tests stay timing-free)."""
 
+import json
 import subprocess
 import sys
 
@@ -56,3 +57,46 @@ def test_first_frame_probe_stops_at_the_first_frame(tmp_path):
     assert probe.returncode == 0, probe.stderr
     assert not list(tmp_path.rglob("*.mp4")) and not list(tmp_path.rglob("*.part"))
     assert not list(tmp_path.rglob("*.beats.json"))  # it stopped before the shot's end
+
+
+def test_film_builds_are_compared_too():
+    film = {"film": "final", "jobs": 2, "wall_s": 100.0, "video_s": 140.0, "realtime": 1.4,
+            "cpu_s": 190.0}  # fmt: skip
+    new = {"runs": {}, "films": [film]}
+    old = {"runs": {}, "films": [{**film, "wall_s": 200.0, "realtime": 0.7}]}
+    assert compare(new, old) == "film final --jobs 2: realtime 0.7 -> 1.4 (+100%)"
+    table = markdown({"machine": "m", "renderer": "r", "date": "d", **new, "baseline": {
+        "revision": "abc", **old}})  # fmt: skip
+    assert "| final | 2 | 100.0 | 140.0 | 1.4 |" in table and "revision abc" in table
+
+
+def test_a_baseline_is_measured_from_its_own_code_in_the_same_run(tmp_path):
+    """`--baseline REV` renders with the code of REV (a copy under bench/out, removed after)."""
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    result = subprocess.run(
+        [sys.executable, "-m", "gdkit.tools.bench", "--resolutions", "64x36", "--fps", "2",
+         "--shots", "M6", "--baseline", "HEAD", "--out", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    made = json.loads((tmp_path / "results.json").read_text())
+    assert made["baseline"]["revision"] == head
+    for runs in (made["runs"], made["baseline"]["runs"]):
+        assert [r["shot"] for r in runs["36p2"]] == ["M6", "all"]
+    assert "36p2 M6: realtime" in result.stdout
+    assert not list((ROOT / "bench" / "out").glob("baseline-*"))
+
+
+def test_a_baseline_that_is_no_revision_gets_one_line(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "gdkit.tools.bench", "--baseline", "no-such-rev", "--out",
+         str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "bench: --baseline no-such-rev: not a git revision of this checkout"
+    ]
+    assert not list(tmp_path.iterdir())

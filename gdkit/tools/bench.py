@@ -3,21 +3,28 @@
 Per shot: wall seconds, frames, video seconds, realtime factor (video s / wall s), frames per
 wall second, peak RSS, the seconds from starting `manim` to its first frame reaching the
 encoder (median of three starts), and the seconds to a still of beat 1 (start-up included:
-what a preview of one beat costs); with the OpenGL renderer and the machine. Writes
-bench/results.json and bench/results.md; `--compare old.json` prints the change against an
-earlier run.
+what a preview of one beat costs); with the OpenGL renderer and the machine. `--films final
+--jobs 1,2` also times whole film builds (`make video`, from empty media, caches warm) at
+each number of renders at once. `--baseline REV` measures the code of git revision REV the
+same way in the same run, each measurement of it right after the same one of this checkout,
+and prints the change. Writes bench/results.json and bench/results.md; `--compare old.json`
+prints the change against an earlier run.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from gdkit import storyboard
@@ -46,9 +53,10 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores"
 
 
-def run_timed(command: list[str], what: str) -> tuple[float, object]:
+def run_timed(command: list[str], what: str, tree: Path = ROOT) -> tuple[float, object]:
+    """Run `command` in the code tree `tree`: its wall seconds and resource use."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     if status != 0:
@@ -74,10 +82,10 @@ def until_first_frame(argv: list[str]) -> int:
     return 1  # no frame came
 
 
-def bench_shot(shot, resolution, fps, out: Path) -> dict:
+def bench_shot(shot, resolution, fps, out: Path, tree: Path = ROOT) -> dict:
     size = ["-r", f"{resolution[0]}x{resolution[1]}"]
     flags = [*size, "--fps", str(fps)]
-    wall, usage = run_timed(shot_command(shot, flags, out), shot.name)
+    wall, usage = run_timed(shot_command(shot, flags, out), shot.name, tree)
     # Start-up, with the caches (TeX, parsed SVGs, derived code) as the render left them:
     # the median of three starts, as one start can be slowed by the machine's other work.
     probe = [
@@ -87,9 +95,9 @@ def bench_shot(shot, resolution, fps, out: Path) -> dict:
         "--first-frame",
         *shot_args(shot, flags, out),
     ]
-    first = statistics.median(run_timed(probe, shot.name)[0] for _ in range(3))
+    first = statistics.median(run_timed(probe, shot.name, tree)[0] for _ in range(3))
     # A preview of one beat: start-up, beat 1 fast-forwarded, its last frame written as PNG.
-    still, _ = run_timed(shot_command(shot, [*size, "-s", "--beat", "1"], out), shot.name)
+    still, _ = run_timed(shot_command(shot, [*size, "-s", "--beat", "1"], out), shot.name, tree)
     sidecar = out / "videos" / "zh" / f"{resolution[1]}p{fps}" / f"{shot.name}.beats.json"
     duration = json.loads(sidecar.read_text())["duration"]
     frames = round(duration * fps)
@@ -104,6 +112,54 @@ def bench_shot(shot, resolution, fps, out: Path) -> dict:
         "first_frame_s": round(first, 2),
         "still_s": round(still, 2),
     }
+
+
+def bench_film(quality: str, jobs: int, out: Path, tree: Path = ROOT) -> dict:
+    """One build of the film (`make video`) from empty media, caches warm, `jobs` renders at
+    once; its CPU seconds are those of every render and encoder it ran."""
+    media = out / f"film-{quality}-{jobs}"
+    shutil.rmtree(media, ignore_errors=True)
+    command = [
+        sys.executable, "-m", "gdkit.tools.video",
+        "--quality", quality, "--jobs", str(jobs), "--media", str(media),
+    ]  # fmt: skip
+    wall, usage = run_timed(command, f"the {quality} film with --jobs {jobs}", tree)
+    timeline = next(media.glob("gradient_descent.*.beats.json"))
+    duration = json.loads(timeline.read_text(encoding="utf-8"))["duration"]
+    shutil.rmtree(media)
+    return {
+        "film": quality,
+        "jobs": jobs,
+        "wall_s": round(wall, 2),
+        "video_s": round(duration, 2),
+        "realtime": round(duration / wall, 3),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+    }
+
+
+@contextmanager
+def checkout(revision: str):
+    """The code of git revision `revision`, in a folder of bench/ (this user's own, not a
+    shared temporary folder: its code is run), deleted afterwards."""
+    found = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    if found.returncode != 0:
+        raise SystemExit(f"bench: --baseline {revision}: not a git revision of this checkout")
+    commit = found.stdout.strip()
+    folder = ROOT / "bench" / "out" / f"baseline-{commit[:12]}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    try:
+        archive = subprocess.run(
+            ["git", "archive", "--format=tar", commit], cwd=ROOT, capture_output=True, check=True
+        )
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(folder, filter="data")
+        yield commit, folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def totals(rows: list[dict]) -> dict:
@@ -129,6 +185,16 @@ def markdown(results: dict) -> str:
         f"{results['date']}.",
         "",
     ]
+    lines += tables(results)
+    if "baseline" in results:
+        lines += [f"Baseline: revision {results['baseline']['revision']}, measured alongside:", ""]
+        lines += tables(results["baseline"])
+        lines += ["Change against the baseline:", "", compare(results, results["baseline"]), ""]
+    return "\n".join(lines)
+
+
+def tables(results: dict) -> list[str]:
+    lines = []
     for key, rows in results["runs"].items():
         lines += [
             f"**{key}**",
@@ -144,7 +210,20 @@ def markdown(results: dict) -> str:
                 f"{r['first_frame_s']} | {r['still_s']} |"
             )
         lines.append("")
-    return "\n".join(lines)
+    if results.get("films"):
+        lines += [
+            "**Film builds** (from empty media, caches warm)",
+            "",
+            "| film | --jobs | wall s | video s | realtime | CPU s |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for f in results["films"]:
+            lines.append(
+                f"| {f['film']} | {f['jobs']} | {f['wall_s']} | {f['video_s']} | "
+                f"{f['realtime']} | {f['cpu_s']} |"
+            )
+        lines.append("")
+    return lines
 
 
 def compare(new: dict, old: dict) -> str:
@@ -153,12 +232,49 @@ def compare(new: dict, old: dict) -> str:
         before = {r["shot"]: r for r in old.get("runs", {}).get(key, [])}
         for r in rows:
             if r["shot"] in before:
-                b = before[r["shot"]]
-                out.append(
-                    f"{key} {r['shot']}: realtime {b['realtime']} -> {r['realtime']} "
-                    f"({(r['realtime'] / b['realtime'] - 1) * 100:+.0f}%)"
-                )
+                out.append(change(f"{key} {r['shot']}", before[r["shot"]], r))
+    films = {(f["film"], f["jobs"]): f for f in old.get("films", [])}
+    for f in new.get("films", []):
+        if (f["film"], f["jobs"]) in films:
+            out.append(
+                change(f"film {f['film']} --jobs {f['jobs']}", films[f["film"], f["jobs"]], f)
+            )
     return "\n".join(out)
+
+
+def change(what: str, before: dict, after: dict) -> str:
+    return (
+        f"{what}: realtime {before['realtime']} -> {after['realtime']} "
+        f"({(after['realtime'] / before['realtime'] - 1) * 100:+.0f}%)"
+    )
+
+
+def numbers(text: str, what: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.split(",") if v]
+    except ValueError:
+        values = []
+    if not values or min(values) < 1:
+        raise SystemExit(f"bench: {what} {text!r}: give positive whole numbers, e.g. 1,2")
+    return values
+
+
+def measure(args, tree: Path, label: str) -> dict:
+    """Every measurement asked for, of the code in `tree`."""
+    out = args.out / "out" / label
+    results = {"runs": {}, "films": []}
+    for res in filter(None, args.resolutions.split(",")):
+        w, h = map(int, res.split("x"))
+        rows = []
+        for name in args.shots.split(","):
+            rows.append(bench_shot(storyboard.shot(name), (w, h), args.fps, out, tree))
+            print(label, json.dumps(rows[-1]), file=sys.stderr)
+        results["runs"][f"{h}p{args.fps}"] = rows + [totals(rows)]
+    for quality in filter(None, args.films.split(",")):
+        for jobs in numbers(args.jobs, "--jobs"):
+            results["films"].append(bench_film(quality, jobs, out, tree))
+            print(label, json.dumps(results["films"][-1]), file=sys.stderr)
+    return results
 
 
 def main(argv=None) -> int:
@@ -166,26 +282,28 @@ def main(argv=None) -> int:
     if argv[:1] == ["--first-frame"]:
         return until_first_frame(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m gdkit.tools.bench")
-    parser.add_argument("--resolutions", default="854x480,1920x1080")
+    parser.add_argument("--resolutions", default="854x480,1920x1080", help="'' for none")
     parser.add_argument("--fps", type=int, default=30)
     parser.add_argument("--shots", default=",".join(storyboard.shots()))
+    parser.add_argument("--films", default="", help="film builds to time: preview,final,4k")
+    parser.add_argument("--jobs", default="1,2", help="renders at once, for each film build")
+    parser.add_argument("--baseline", metavar="REV", help="also measure git revision REV")
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     parser.add_argument("--compare", type=Path, metavar="OLD_JSON")
     args = parser.parse_args(argv)
-    shots = [storyboard.shot(name) for name in args.shots.split(",")]
     results = {
         "machine": machine(),
         "renderer": gl_renderer(),
         "date": time.strftime("%Y-%m-%d"),
-        "runs": {},
     }
-    for res in args.resolutions.split(","):
-        w, h = map(int, res.split("x"))
-        rows = []
-        for shot in shots:
-            rows.append(bench_shot(shot, (w, h), args.fps, args.out / "out"))
-            print(json.dumps(rows[-1]), file=sys.stderr)
-        results["runs"][f"{h}p{args.fps}"] = rows + [totals(rows)]
+    if args.baseline:
+        # Alternated run by run would be fairer still; one tree after the other keeps each
+        # tree's caches warm for itself. Both run in this one invocation, on this machine.
+        with checkout(args.baseline) as (commit, tree):
+            results |= measure(args, ROOT, "checkout")
+            results["baseline"] = {"revision": commit, **measure(args, tree, "baseline")}
+    else:
+        results |= measure(args, ROOT, "checkout")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     (args.out / "results.md").write_text(markdown(results) + "\n")
