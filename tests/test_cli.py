@@ -397,3 +397,20 @@ def test_beat_ranges_rendered_exact_are_the_whole_shot_frame_for_frame(tmp_path)
     # Skipped, not rehearsed, the same beats start from a state a frame's updates away.
     skipped = drawn_frames(tmp_path, "--beat", "7")
     assert len(skipped) == len(rest) and skipped != rest
+
+
+def test_a_render_is_the_same_bytes_on_one_core_as_on_all(tmp_path):
+    """x264 codes a video by its number of threads, which by default follows the machine's
+    cores: the encoder's threads are fixed, so a shot rendered on another machine (a CI
+    matrix, a cluster) is the same file."""
+    videos = []
+    for cores in ("0", f"0-{os.cpu_count() - 1}"):
+        media = tmp_path / f"cores-{cores}"
+        result = subprocess.run(
+            ["taskset", "-c", cores, sys.executable, "-m", "gdkit.tools.cli", "S1.py", "M6",
+             "-r", "640x360", "--fps", "10", "-q", "--media", str(media)],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        videos.append(Path(result.stdout.split()[0]).read_bytes())
+    assert videos[0] == videos[1]

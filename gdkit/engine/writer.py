@@ -7,8 +7,8 @@
 - each beat is encoded on its own (`cut`: a new encoder, so a key frame, at every beat
   start), and the movie is its beats' encodings joined without re-encoding: a shot rendered
   as ranges of beats and joined has the very packets of the shot rendered whole;
-- x264's `preset` and constant rate factor `crf` can be chosen, and manimgl's no-op colour
-  filter is dropped;
+- x264's `preset` and constant rate factor `crf` can be chosen, its threads are fixed (the
+  same video on any machine), and manimgl's no-op colour filter is dropped;
 - frames go to ffmpeg from a second thread, so that the next frame is drawn while the
   encoder takes in the last one, and are counted;
 - the first `fade_in` frames rise from the background and the last `fade_out` frames sink
@@ -123,11 +123,13 @@ class FileWriter(SceneFileWriter):
             self.cuts.add(self.frames_drawn)
 
     def codec_options(self) -> list[str]:
-        """x264's speed preset and rate factor; ProRes's 4444 profile, the one that keeps
+        """x264's speed preset and rate factor, and its threads fixed (x264 codes a video by
+        its number of threads, which otherwise follows the machine's cores: a shot would not
+        be the same file on another machine); ProRes's 4444 profile, the one that keeps
         alpha."""
         if self.video_codec == "prores_ks":
             return ["-profile:v", "4444"]
-        return ["-preset", self.preset, "-crf", str(self.crf)]
+        return ["-preset", self.preset, "-crf", str(self.crf), "-threads", "2"]
 
     @property
     def transparent(self) -> bool:
