@@ -414,3 +414,38 @@ def test_a_render_is_the_same_bytes_on_one_core_as_on_all(tmp_path):
         assert result.returncode == 0, result.stderr
         videos.append(Path(result.stdout.split()[0]).read_bytes())
     assert videos[0] == videos[1]
+
+
+FAILING_FFMPEG = """#!/bin/sh
+n=$(cat "$FFMPEG_CALLS" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "$FFMPEG_CALLS"
+case "$FAIL_ON $*" in
+    "segment"*) [ "$n" = 2 ] && { head -c 1000 > /dev/null; echo "encoder broke" >&2; exit 1; } ;;
+    "join"*concat*) echo "join broke" >&2; exit 1 ;;
+esac
+exec ffmpeg "$@"
+"""
+
+
+@pytest.mark.parametrize("fail_on", ["segment", "join"])
+def test_an_encoder_that_fails_mid_shot_leaves_no_video(tmp_path, fail_on):
+    """A beat's encoder that stops, or a join of the beats that fails, is an error: one line,
+    and no video, sidecar or temporary file left behind."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "ffmpeg").write_text(
+        FAILING_FFMPEG.replace("exec ffmpeg", f"exec {shutil.which('ffmpeg')}")
+    )
+    (bin_dir / "ffmpeg").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "FAIL_ON": fail_on,
+           "FFMPEG_CALLS": str(tmp_path / "calls")}  # fmt: skip
+    media = tmp_path / "media"
+    result = subprocess.run(
+        [sys.executable, "-m", "gdkit.tools.cli", "S3.py", "M3", "-r", "64x36", "--fps", "2",
+         "-q", "--media", str(media)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("manim:")]
+    assert len(errors) == 1 and "ffmpeg" in errors[0], result.stderr
+    assert int((tmp_path / "calls").read_text()) >= 2
+    assert final_names(media / "videos" / "zh" / "36p2") == []
