@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -47,3 +48,15 @@ def with_usual_mode(path) -> None:
 def concat_quoted(path: Path) -> str:
     """A path as ffmpeg's concat list reads it, whatever quotes it holds."""
     return "'" + str(path).replace("'", "'\\''") + "'"
+
+
+def join_videos(videos: list[Path], target: Path, container: str, ffmpeg: str = "ffmpeg") -> bool:
+    """`videos`, in order, into `target` (a `container` ffmpeg writes: mp4, mov) without
+    re-encoding; False where ffmpeg failed, a missing or unreadable part included."""
+    with Temporary(target) as listed:
+        listed.path.write_text("".join(f"file {concat_quoted(video)}\n" for video in videos))
+        command = [
+            ffmpeg, "-loglevel", "error", "-xerror", "-y", "-f", "concat", "-safe", "0",
+            "-i", str(listed.path), "-c", "copy", "-f", container, str(target),
+        ]  # fmt: skip
+        return subprocess.run(command).returncode == 0

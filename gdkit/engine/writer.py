@@ -30,7 +30,7 @@ from manimlib.scene.scene_file_writer import ProgressDisplay, SceneFileWriter
 from PIL import Image
 
 from gdkit import engine
-from gdkit.files import Temporary, concat_quoted, with_usual_mode
+from gdkit.files import Temporary, join_videos, with_usual_mode
 
 CUT = object()  # in the queue of frames: the frames after it go to a new encoder
 
@@ -239,16 +239,11 @@ class FileWriter(SceneFileWriter):
 
     def join_segments(self) -> None:
         """The segments, in order, into the movie's temporary file, without re-encoding."""
-        with Temporary(Path(self.final_file_path)) as listed:
-            lines = (f"file {concat_quoted(segment.path)}\n" for segment in self.segments)
-            listed.path.write_text("".join(lines))
-            joined = subprocess.run(
-                [self.ffmpeg_bin, "-y", "-loglevel", "error", "-xerror",
-                 "-f", "concat", "-safe", "0", "-i", str(listed.path), "-c", "copy",
-                 "-f", self.movie_file_extension.lstrip("."), self.temp_file_path],
-            )  # fmt: skip
+        container = self.movie_file_extension.lstrip(".")
+        segments = [segment.path for segment in self.segments]
+        joined = join_videos(segments, Path(self.temp_file_path), container, self.ffmpeg_bin)
         self.close_segments()
-        if joined.returncode != 0:
+        if not joined:
             raise RuntimeError(f"ffmpeg could not join the beats of {self.temp_file_path}")
 
     def finish(self) -> None:

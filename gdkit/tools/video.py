@@ -27,7 +27,7 @@ from pathlib import Path
 
 from gdkit import storyboard
 from gdkit.engine.frame import RESOLUTIONS, parse_resolution
-from gdkit.files import concat_quoted
+from gdkit.files import concat_quoted, join_videos
 from gdkit.paths import MEDIA, ROOT
 from gdkit.text import LANGUAGES, text
 from gdkit.tools import outputs, subtitles
@@ -314,16 +314,8 @@ def assemble(film: Film, shot: storyboard.Shot, ranges: list[Job]) -> None:
         beats += [{**b, "start": round(b["start"] + offset, 4)} for b in part["beats"]]
         frames += part["frames"]
     whole = film.video(shot)
-    with (
-        outputs.Temporary(whole) as joined,
-        outputs.Temporary(whole.with_suffix(".concat")) as listed,
-    ):
-        listed.path.write_text("".join(f"file {concat_quoted(video)}\n" for video, _ in parts))
-        result = subprocess.run(
-            ["ffmpeg", "-loglevel", "error", "-xerror", "-y", "-f", "concat", "-safe", "0",
-             "-i", str(listed.path), "-c", "copy", "-f", whole.suffix[1:], str(joined.path)],
-        )  # fmt: skip
-        if result.returncode != 0:
+    with outputs.Temporary(whole) as joined:
+        if not join_videos([video for video, _ in parts], joined.path, whole.suffix[1:]):
             raise BuildError(f"ffmpeg could not join the ranges of {shot.name}")
         sidecar = {k: v for k, v in parts[0][1].items() if k != "video"}
         sidecar |= {
