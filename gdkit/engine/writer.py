@@ -12,7 +12,8 @@
 - frames go to ffmpeg from a second thread, so that the next frame is drawn while the
   encoder takes in the last one, and are counted;
 - the first `fade_in` frames rise from the background and the last `fade_out` frames sink
-  back into it, so that a shot opens from and closes to the background;
+  back into it, so that a shot opens from and closes to the background (the frames held
+  back for that wait in a scratch file, not in memory: `HeldBack`);
 - an encoder that fails is an error, not a movie cut short.
 """
 
@@ -22,6 +23,7 @@ import collections
 import os
 import queue
 import subprocess
+import tempfile
 import threading
 from pathlib import Path
 
@@ -51,7 +53,7 @@ class FileWriter(SceneFileWriter):
         self.frames_sent = 0
         self.fade_in, self.fade_out = fade_in, fade_out
         self.frames_drawn = 0
-        self.tail = collections.deque()  # the last frames, held back to fade them out
+        self.tail: HeldBack | None = None  # the last frames, held back to fade them out
         super().__init__(*args, **kwargs)
 
     # The file name is used whole (manimgl's `with_suffix` would cut `M3.from-beat-12`).
@@ -76,6 +78,8 @@ class FileWriter(SceneFileWriter):
         self.segments: list[Temporary] = []  # each beat's encoding
         self.cuts: set[int] = set()  # the frames that start a segment
         self.aborted = False
+        if self.fade_out:
+            self.tail = HeldBack(self.fade_out, Path(file_path).parent)
         self.start_segment()
         self.frames = queue.Queue(maxsize=4)
         self.sender_error = None
@@ -156,11 +160,10 @@ class FileWriter(SceneFileWriter):
         if self.frames_drawn < self.fade_in:  # the first frame is the background itself
             frame = self.faded(frame, self.frames_drawn / self.fade_in)
         self.frames_drawn += 1
-        if self.fade_out:
-            self.tail.append(frame)
-            if len(self.tail) <= self.fade_out:
+        if self.tail is not None:
+            frame = self.tail.push(frame)
+            if frame is None:
                 return
-            frame = self.tail.popleft()
         self.encode(frame)
 
     def holds_frames(self) -> bool:
@@ -178,11 +181,16 @@ class FileWriter(SceneFileWriter):
             self.progress_display.update()
 
     def faded(self, frame: bytes, weight: float) -> bytes:
-        """`frame` blended towards the background (weight 0: all background)."""
+        """`frame` blended towards the background (weight 0: all background), a band of
+        rows at a time: a whole 4K frame in floating point would be 130 MB."""
         weight = weight * weight * (3 - 2 * weight)  # eased at both ends
         background = np.array(self.scene.camera.background_rgba, np.float32) * 255
-        pixels = np.frombuffer(frame, np.uint8).reshape(-1, 4).astype(np.float32)
-        return (background + (pixels - background) * weight).round().astype(np.uint8).tobytes()
+        pixels = np.frombuffer(frame, np.uint8).reshape(-1, 4)
+        blended = np.empty_like(pixels)
+        for band in range(0, len(pixels), 1 << 18):
+            part = pixels[band : band + (1 << 18)].astype(np.float32)
+            blended[band : band + (1 << 18)] = (background + (part - background) * weight).round()
+        return blended.tobytes()
 
     def write_frame(self, camera) -> None:
         if self.write_to_movie:
@@ -205,6 +213,7 @@ class FileWriter(SceneFileWriter):
             self.sender.join()
         self.stop_encoder()  # one the sending thread may have started meanwhile
         self.close_segments()
+        self.close_tail()
         if self.progress_display is not None:
             self.progress_display.close()
 
@@ -212,6 +221,11 @@ class FileWriter(SceneFileWriter):
         if self.writing_process.poll() is None:
             self.writing_process.kill()
             self.writing_process.wait()
+
+    def close_tail(self) -> None:
+        if self.tail is not None:
+            self.tail.close()
+            self.tail = None
 
     def close_segments(self) -> None:
         for segment in self.segments:
@@ -223,10 +237,11 @@ class FileWriter(SceneFileWriter):
         if self.ended_with_interrupt:
             self.abort()
             return
-        held = len(self.tail)
-        for i, frame in enumerate(self.tail):  # down to the background itself
-            self.encode(self.faded(frame, (held - 1 - i) / held))
-        self.tail.clear()
+        if self.tail is not None:
+            held = len(self.tail)
+            for i, frame in enumerate(self.tail.drain()):  # down to the background itself
+                self.encode(self.faded(frame, (held - 1 - i) / held))
+            self.close_tail()
         self.frames.put(None)
         self.sender.join()
         if self.sender_error is not None:
@@ -263,6 +278,59 @@ class FileWriter(SceneFileWriter):
 
     def print_file_ready_message(self, file_path: str) -> None:
         pass  # the `manim` command prints the paths it wrote, once they are in place
+
+
+class HeldBack:
+    """The last `count` frames sent, held back until the movie ends (only then is it known
+    which frames are the last, to fade them out).
+
+    They wait in a scratch file beside the movie, not in memory: 15 frames are 124 MB at
+    1080p and half a gigabyte at 4K. The file has no name from the start (nothing is left
+    behind, whatever happens, and no one else can open it); a frame sent again, as a held
+    frame is, is written and read once.
+    """
+
+    def __init__(self, count: int, folder: Path):
+        self.count = count
+        self.file = tempfile.TemporaryFile(dir=folder)
+        self.slots: collections.deque[int] = collections.deque()  # oldest first
+        self.newest = None  # the frame last written, and its slot
+        self.last_read = None  # the frame last read, and its slot
+        self.size = 0
+
+    def push(self, frame: bytes) -> bytes | None:
+        """Hold `frame`; the oldest frame, once more than `count` are held."""
+        oldest = self.read(self.slots.popleft()) if len(self.slots) == self.count else None
+        if self.newest is None or frame is not self.newest[0]:
+            slot = min(set(range(self.count + 1)).difference(self.slots))
+            self.size = self.size or len(frame)
+            written = os.pwrite(self.file.fileno(), frame, slot * self.size)
+            if len(frame) != self.size or written != self.size:
+                raise OSError("a held-back frame could not be written whole to its scratch file")
+            self.newest = (frame, slot)
+            if self.last_read is not None and self.last_read[1] == slot:
+                self.last_read = None
+        self.slots.append(self.newest[1])
+        return oldest
+
+    def read(self, slot: int) -> bytes:
+        if self.last_read is None or self.last_read[1] != slot:
+            frame = os.pread(self.file.fileno(), self.size, slot * self.size)
+            if len(frame) != self.size:
+                raise OSError("a held-back frame could not be read whole from its scratch file")
+            self.last_read = (frame, slot)
+        return self.last_read[0]
+
+    def __len__(self) -> int:
+        return len(self.slots)
+
+    def drain(self):
+        """The frames held, oldest first, one at a time (the movie has ended)."""
+        while self.slots:
+            yield self.read(self.slots.popleft())
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def straight_alpha(frame: bytes) -> bytes:
