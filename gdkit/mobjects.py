@@ -28,6 +28,7 @@ from manimlib import (
 from manimlib.shader_wrapper import ShaderWrapper
 from OpenGL import GL
 
+from gdkit import screen
 from gdkit.objectives import Objective
 from gdkit.text import text
 
@@ -490,7 +491,7 @@ def face_camera(template: Mobject, frame, anchor, before=None) -> Mobject:
         parts = template.family_members_with_points()
         points = [part.get_points() for part in parts]
         where = np.asarray(anchor(), float)
-        orientation = frame.get_orientation().as_matrix()
+        orientation = screen.orientation(frame)
         # Nearer the camera than the frame's centre, things look larger: undo it.
         toward_camera = (where - frame.get_center()) @ orientation[:, 2]
         perspective = max(1 - toward_camera / frame.get_focal_distance(), 0.05)
@@ -523,12 +524,12 @@ def face_camera(template: Mobject, frame, anchor, before=None) -> Mobject:
 
 def screen_right(frame) -> np.ndarray:
     """The world direction that points right on screen, one screen unit long."""
-    return frame.get_orientation().as_matrix()[:, 0] * frame.get_height() / 8.0
+    return screen.orientation(frame)[:, 0] * frame.get_height() / 8.0
 
 
 def screen_up(frame) -> np.ndarray:
     """The world direction that points up on screen, one screen unit long."""
-    return frame.get_orientation().as_matrix()[:, 1] * frame.get_height() / 8.0
+    return screen.orientation(frame)[:, 1] * frame.get_height() / 8.0
 
 
 def beside(frame, point, away_from, size, gap: float = 0.15) -> np.ndarray:
@@ -561,19 +562,18 @@ def clear_spot(frame, candidates, size, segments, margin: float = 0.06, memory=N
 
     units = (FRAME_WIDTH, FRAME_HEIGHT)  # screen units, y down
     half = np.asarray(size, float) / 2 + margin
-    lines = [to_screen(frame, segment, units) for segment in segments]
-    samples = np.linspace(0, 1, 40)[:, None]
-
-    def clear(candidate) -> bool:
-        centre = to_screen(frame, candidate, units)[0]
-        return not any(
-            (np.abs((a + samples * (b - a)) - centre) < half).all(axis=1).any() for a, b in lines
-        )
+    ends = to_screen(frame, np.asarray(segments, float), units).reshape(-1, 2, 1, 2)
+    along = np.linspace(0, 1, 40)[:, None]
+    samples = (ends[:, 0] + along * (ends[:, 1] - ends[:, 0])).reshape(-1, 2)
+    centres = to_screen(frame, np.asarray(candidates, float), units)
+    # clear[i]: no sample of any line falls inside the label's box around candidate i
+    near = (np.abs(samples[None] - centres[:, None]) < half).all(axis=2)
+    clear = ~near.any(axis=1)
 
     order = list(range(len(candidates)))
     if memory is not None and memory.get("chosen", len(candidates)) < len(candidates):
         order.insert(0, memory["chosen"])
-    chosen = next((i for i in order if clear(candidates[i])), order[0])
+    chosen = next((i for i in order if clear[i]), order[0])
     if memory is not None:
         memory["chosen"] = chosen
     return candidates[chosen]

@@ -39,6 +39,16 @@ def projection(frame) -> tuple[np.ndarray, float]:
     return known[1], known[2]
 
 
+def orientation(frame) -> np.ndarray:
+    """`frame`'s rotation matrix (its columns: right, up and out of the screen), worked out
+    once per orientation: manimgl builds a scipy rotation on every call."""
+    key = frame.uniforms["orientation"].tobytes()
+    known = getattr(frame, "_orientation", None)
+    if known is None or known[0] != key:
+        known = frame._orientation = (key, frame.get_orientation().as_matrix())
+    return known[1]
+
+
 def screen_box(mob, frame, resolution=(1920, 1080)) -> np.ndarray | None:
     """[[x0, y0], [x1, y1]] in pixels around what `mob` draws, or None if it draws nothing."""
     parts = mob.family_members_with_points()
