@@ -78,7 +78,8 @@ class Beats:
             self.rehearsing = False
             self.skip_time = self.time
         if isinstance(self.file_writer, FileWriter) and not self.rehearsing:
-            self.file_writer.cut()  # each beat encoded from a key frame of its own
+            # each beat encoded from a key frame of its own; the last one's frames held back
+            self.file_writer.cut(last=n == len(self.shot.beats))
         self.beat_starts.append(self.time)
 
     def update_frame(self, dt=0, force_draw=False):

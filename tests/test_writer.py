@@ -6,10 +6,13 @@ from __future__ import annotations
 import collections
 import os
 import random
+import subprocess
+import sys
 import tracemalloc
 
 from gdkit.engine import writer
 from gdkit.engine.writer import HeldBack
+from tests.helpers import write_scene_file
 
 
 def frame(size: int, seed: int) -> bytes:
@@ -60,3 +63,33 @@ def test_a_frame_sent_again_is_written_and_read_once(tmp_path, monkeypatch):
     assert out[15:] == [still] * 85
     assert calls == {"pwrite": 1, "pread": 1}
     held.close()
+
+
+COUNTED = """
+import sys
+from gdkit import engine
+from gdkit.tools import cli
+argv = sys.argv[2:]
+engine.prepare(cli.parse_args(argv).resolution)
+from gdkit.engine import writer
+push, held = writer.HeldBack.push, open(sys.argv[1], "w")
+def counted(self, frame):
+    held.write("x")
+    held.flush()
+    return push(self, frame)
+writer.HeldBack.push = counted
+sys.exit(cli.main(argv))
+"""
+
+
+def test_only_the_last_beat_is_held_back(tmp_path):
+    """No frame before a shot's last beat can be among its last half second: those go to the
+    encoder at once. The test scenes' M1 is a beat of 1 s and one of 2 s, here at 10 fps."""
+    held = tmp_path / "held.txt"
+    result = subprocess.run(
+        [sys.executable, "-c", COUNTED, str(held), str(write_scene_file(tmp_path)), "M1",
+         "-r", "160x90", "--fps", "10", "-q", "--media", str(tmp_path / "media")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert len(held.read_text()) == 20  # beat 2's frames, of the shot's 30

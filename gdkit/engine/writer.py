@@ -12,8 +12,8 @@
 - frames go to ffmpeg from a second thread, so that the next frame is drawn while the
   encoder takes in the last one, and are counted;
 - the first `fade_in` frames rise from the background and the last `fade_out` frames sink
-  back into it, so that a shot opens from and closes to the background (the frames held
-  back for that wait in a scratch file, not in memory: `HeldBack`);
+  back into it, so that a shot opens from and closes to the background (the last beat's
+  frames are held back for that, in a scratch file, not in memory: `HeldBack`);
 - an encoder that fails is an error, not a movie cut short.
 """
 
@@ -54,6 +54,7 @@ class FileWriter(SceneFileWriter):
         self.fade_in, self.fade_out = fade_in, fade_out
         self.frames_drawn = 0
         self.tail: HeldBack | None = None  # the last frames, held back to fade them out
+        self.holding = True  # whether frames go through `tail` (from the last beat on)
         super().__init__(*args, **kwargs)
 
     # The file name is used whole (manimgl's `with_suffix` would cut `M3.from-beat-12`).
@@ -121,10 +122,16 @@ class FileWriter(SceneFileWriter):
         if self.writing_process.wait() != 0:
             self.encoder_failed()
 
-    def cut(self) -> None:
-        """The next frame drawn starts a new segment (called where a beat starts)."""
+    def cut(self, last: bool = False) -> None:
+        """The next frame drawn starts a new segment (called where a beat starts). Frames are
+        held back for the fade-out from the `last` beat on: none before it can be among the
+        shot's last (a movie told of no beats holds back all its frames)."""
         if self.write_to_movie and self.frames_drawn > 0:
             self.cuts.add(self.frames_drawn)
+        if self.tail is not None and not last:
+            for frame in self.tail.drain():  # in order, before the frames of this beat
+                self.encode(frame)
+        self.holding = last
 
     def codec_options(self) -> list[str]:
         """x264's speed preset and rate factor, and its threads fixed (x264 codes a video by
@@ -160,7 +167,7 @@ class FileWriter(SceneFileWriter):
         if self.frames_drawn < self.fade_in:  # the first frame is the background itself
             frame = self.faded(frame, self.frames_drawn / self.fade_in)
         self.frames_drawn += 1
-        if self.tail is not None:
+        if self.tail is not None and self.holding:
             frame = self.tail.push(frame)
             if frame is None:
                 return
