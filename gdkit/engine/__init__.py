@@ -82,7 +82,7 @@ def prepare(resolution: tuple[int, int] | None = None, messages: bool | None = N
     # manimlib reads sys.argv as it loads, and would open a window: give it a neutral one.
     os.environ.setdefault("PYGLET_HEADLESS", "1")
     # pyglet makes a hidden "shadow" window as manimlib imports it, for windows to share;
-    # a render draws in a context of its own, and that window's EGL set-up is 0.2 s a start.
+    # a render draws in a context of its own, and that window's EGL set-up is 25 ms a start.
     os.environ.setdefault("PYGLET_SHADOW_WINDOW", "0")
     argv = sys.argv
     sys.argv = [argv[0], "--config_file", str(CONFIG_FILE)]
