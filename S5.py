@@ -12,7 +12,7 @@ from gdkit.mobjects import (
     face_camera,
     panel,
 )
-from gdkit.screen import overlap, to_screen
+from gdkit.screen import orientation, overlap, to_screen
 
 
 def vanish(ball):
@@ -316,8 +316,8 @@ class M10(SurfaceDescent):
         labels placed before it and of every ball, else the first side that is."""
         frame, ball = self.frame, self.balls[i]
         unit = frame.get_height() / FRAME_HEIGHT  # world length of one screen unit
-        right = frame.get_orientation().as_matrix()[:, 0] * unit
-        up = frame.get_orientation().as_matrix()[:, 1] * unit
+        turn = orientation(frame)
+        right, up = turn[:, 0] * unit, turn[:, 1] * unit
         gap = 0.12 + 0.16 * 8 / frame.get_height()  # clear of the ball, in screen units
         half = np.asarray(size) / 2
 
