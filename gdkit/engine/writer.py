@@ -194,9 +194,10 @@ class FileWriter(SceneFileWriter):
         background = np.array(self.scene.camera.background_rgba, np.float32) * 255
         pixels = np.frombuffer(frame, np.uint8).reshape(-1, 4)
         blended = np.empty_like(pixels)
-        for band in range(0, len(pixels), 1 << 18):
-            part = pixels[band : band + (1 << 18)].astype(np.float32)
-            blended[band : band + (1 << 18)] = (background + (part - background) * weight).round()
+        step = 1 << 18  # pixels a band: an eighth of a 1080p frame
+        for band in range(0, len(pixels), step):
+            part = pixels[band : band + step].astype(np.float32)
+            blended[band : band + step] = (background + (part - background) * weight).round()
         return blended.tobytes()
 
     def write_frame(self, camera) -> None:
