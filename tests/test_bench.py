@@ -64,10 +64,25 @@ def test_film_builds_are_compared_too():
             "cpu_s": 190.0}  # fmt: skip
     new = {"runs": {}, "films": [film]}
     old = {"runs": {}, "films": [{**film, "wall_s": 200.0, "realtime": 0.7}]}
-    assert compare(new, old) == "film final --jobs 2: realtime 0.7 -> 1.4 (+100%)"
+    assert compare(new, old) == "film final at 30 fps --jobs 2: realtime 0.7 -> 1.4 (+100%)"
     table = markdown({"machine": "m", "renderer": "r", "date": "d", **new, "baseline": {
         "revision": "abc", **old}})  # fmt: skip
-    assert "| final | 2 | 100.0 | 140.0 | 1.4 |" in table and "revision abc" in table
+    assert "| final | 30 | 2 | 100.0 | 140.0 | 1.4 |" in table and "revision abc" in table
+
+
+def test_film_builds_at_another_rate_or_cut_are_told_apart():
+    film = {"film": "final", "fps": 60, "jobs": 16, "split": True, "wall_s": 50.0,
+            "video_s": 250.0, "realtime": 5.0, "cpu_s": 700.0}  # fmt: skip
+    unsplit = {**film, "split": False, "wall_s": 100.0, "realtime": 2.5}
+    at_30 = {**film, "fps": 30}
+    assert compare({"runs": {}, "films": [film]}, {"runs": {}, "films": [at_30, unsplit]}) == ""
+    both = {"runs": {}, "films": [film, unsplit]}
+    assert compare(both, {"runs": {}, "films": [unsplit]}) == (
+        "film final at 60 fps --jobs 16: realtime 2.5 -> 2.5 (+0%)"
+    )
+    table = markdown({"machine": "m", "renderer": "r", "date": "d", **both})
+    assert "| final | 60 | 16 --split | 50.0 | 250.0 | 5.0 |" in table
+    assert "| final | 60 | 16 | 100.0 | 250.0 | 2.5 |" in table
 
 
 def test_a_baseline_is_measured_from_its_own_code_in_the_same_run(tmp_path):

@@ -114,14 +114,17 @@ def bench_shot(shot, resolution, fps, out: Path, tree: Path = ROOT) -> dict:
     }
 
 
-def bench_film(quality: str, jobs: int, out: Path, tree: Path = ROOT) -> dict:
+def bench_film(
+    quality: str, jobs: int, out: Path, tree: Path = ROOT, fps: int = 30, cut: bool = False
+) -> dict:
     """One build of the film (`make video`) from empty media, caches warm, `jobs` renders at
-    once; its CPU seconds are those of every render and encoder it ran."""
+    once (`cut`: long shots cut into ranges of beats, `--split`); its CPU seconds are those of
+    every render and encoder it ran."""
     media = out / f"film-{quality}-{jobs}"
     shutil.rmtree(media, ignore_errors=True)
     command = [
-        sys.executable, "-m", "gdkit.tools.video",
-        "--quality", quality, "--jobs", str(jobs), "--media", str(media),
+        sys.executable, "-m", "gdkit.tools.video", "--quality", quality, "--fps", str(fps),
+        "--jobs", str(jobs), "--media", str(media), *(["--split"] if cut else []),
     ]  # fmt: skip
     wall, usage = run_timed(command, f"the {quality} film with --jobs {jobs}", tree)
     timeline = next(media.glob("gradient_descent.*.beats.json"))
@@ -129,7 +132,9 @@ def bench_film(quality: str, jobs: int, out: Path, tree: Path = ROOT) -> dict:
     shutil.rmtree(media)
     return {
         "film": quality,
+        "fps": fps,
         "jobs": jobs,
+        "split": cut,
         "wall_s": round(wall, 2),
         "video_s": round(duration, 2),
         "realtime": round(duration / wall, 3),
@@ -214,13 +219,13 @@ def tables(results: dict) -> list[str]:
         lines += [
             "**Film builds** (from empty media, caches warm)",
             "",
-            "| film | --jobs | wall s | video s | realtime | CPU s |",
-            "|---|---:|---:|---:|---:|---:|",
+            "| film | fps | --jobs | wall s | video s | realtime | CPU s |",
+            "|---|---:|---:|---:|---:|---:|---:|",
         ]
         for f in results["films"]:
             lines.append(
-                f"| {f['film']} | {f['jobs']} | {f['wall_s']} | {f['video_s']} | "
-                f"{f['realtime']} | {f['cpu_s']} |"
+                f"| {f['film']} | {f.get('fps', 30)} | {f['jobs']}{' --split' * f.get('split', 0)}"
+                f" | {f['wall_s']} | {f['video_s']} | {f['realtime']} | {f['cpu_s']} |"
             )
         lines.append("")
     return lines
@@ -233,12 +238,15 @@ def compare(new: dict, old: dict) -> str:
         for r in rows:
             if r["shot"] in before:
                 out.append(change(f"{key} {r['shot']}", before[r["shot"]], r))
-    films = {(f["film"], f["jobs"]): f for f in old.get("films", [])}
+
+    def build(f: dict) -> str:
+        split = " --split" if f.get("split") else ""
+        return f"film {f['film']} at {f.get('fps', 30)} fps --jobs {f['jobs']}{split}"
+
+    films = {build(f): f for f in old.get("films", [])}
     for f in new.get("films", []):
-        if (f["film"], f["jobs"]) in films:
-            out.append(
-                change(f"film {f['film']} --jobs {f['jobs']}", films[f["film"], f["jobs"]], f)
-            )
+        if build(f) in films:
+            out.append(change(build(f), films[build(f)], f))
     return "\n".join(out)
 
 
@@ -272,7 +280,8 @@ def measure(args, tree: Path, label: str) -> dict:
         results["runs"][f"{h}p{args.fps}"] = rows + [totals(rows)]
     for quality in filter(None, args.films.split(",")):
         for jobs in numbers(args.jobs, "--jobs"):
-            results["films"].append(bench_film(quality, jobs, out, tree))
+            film = bench_film(quality, jobs, out, tree, args.fps, args.split)
+            results["films"].append(film)
             print(label, json.dumps(results["films"][-1]), file=sys.stderr)
     return results
 
@@ -287,6 +296,9 @@ def main(argv=None) -> int:
     parser.add_argument("--shots", default=",".join(storyboard.shots()))
     parser.add_argument("--films", default="", help="film builds to time: preview,final,4k")
     parser.add_argument("--jobs", default="1,2", help="renders at once, for each film build")
+    parser.add_argument(
+        "--split", action="store_true", help="film builds cut long shots into ranges of beats"
+    )
     parser.add_argument("--baseline", metavar="REV", help="also measure git revision REV")
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     parser.add_argument("--compare", type=Path, metavar="OLD_JSON")
