@@ -185,3 +185,19 @@ def test_corners_added_at_once_are_the_points_added_one_by_one(long_lines):
             curve.start_new_path(np.array([0.1, 0.7, 0.0]))
             curves.append(add(curve, points))
         assert np.array_equal(curves[0].data, curves[1].data)
+
+
+@pytest.mark.parametrize("away", [RIGHT * 20, UP * 12, (RIGHT + UP) * 20, LEFT * 20 + DOWN * 12])
+def test_a_fill_wholly_off_screen_is_skipped(monkeypatch, away):
+    """A filled shape past the frame's right or top edge had a box of negative size, which
+    OpenGL refuses (GL_INVALID_VALUE, raised at manimgl's next call): M7's beat 3 on its own."""
+    scene = flat_scene()
+    scene.add(Square(1).set_fill(RED, 0.8).shift(away))
+    assert np.array_equal(pixels(scene), manimgl_pixels(scene, monkeypatch))
+    for group in scene.render_groups:
+        for wrapper in group.shader_wrappers:
+            if isinstance(wrapper, VShaderWrapper) and wrapper.vert_data is not None:
+                box = speedups.screen_box(wrapper, scene.camera.fbo.size)
+                if box is not None:
+                    for each in (box, speedups.widened(box, 2, scene.camera.fbo.size)):
+                        assert min(each) >= 0, each

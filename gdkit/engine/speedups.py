@@ -44,6 +44,8 @@ def fill_only_where_drawn() -> None:
         if box is None:
             render_fill(self)
             return
+        if not box[2] or not box[3]:
+            return  # wholly off screen
         fill_fbo, _, depth_fbo = self.fill_canvas
         fbos = (frame_fbo, fill_fbo, depth_fbo)
         frame_fbo.scissor = box
@@ -65,8 +67,9 @@ def fill_only_where_drawn() -> None:
 
 
 def screen_box(wrapper, size: tuple[int, int], margin: int = 3):
-    """Pixel box (x, y, width, height) holding a VMobject render group's fill, or None when
-    the group reaches behind the camera (then the whole frame is used)."""
+    """Pixel box (x, y, width, height) holding a VMobject render group's fill, within the
+    frame (empty when none of it is on screen), or None when the group reaches behind the
+    camera (then the whole frame is used)."""
     camera = getattr(wrapper, "camera_uniforms", None)
     if not camera:
         return None
@@ -87,9 +90,11 @@ def screen_box(wrapper, size: tuple[int, int], margin: int = 3):
     pad = margin + border * camera["frame_rescale_factors"][0] * width / 2 / w.min()
     x0, y0 = (ndc.min(axis=0) + 1) / 2 * (width, height) - pad
     x1, y1 = (ndc.max(axis=0) + 1) / 2 * (width, height) + pad
-    x0, y0 = max(int(np.floor(x0)), 0), max(int(np.floor(y0)), 0)
-    x1, y1 = min(int(np.ceil(x1)), width), min(int(np.ceil(y1)), height)
-    return (x0, y0, max(x1 - x0, 0), max(y1 - y0, 0))
+    # Clipped to the frame: a group wholly off screen has an empty box on the frame's edge
+    # (OpenGL refuses a box of negative size).
+    x0, y0 = (min(max(int(np.floor(v)), 0), n) for v, n in ((x0, width), (y0, height)))
+    x1, y1 = (max(min(int(np.ceil(v)), n), v0) for v, n, v0 in ((x1, width, x0), (y1, height, y0)))
+    return (x0, y0, x1 - x0, y1 - y0)
 
 
 def widened(box, pad: int, size: tuple[int, int]):
