@@ -86,8 +86,19 @@ class Beats:
         if self.rehearsing:  # the state moves on as in the whole shot; nothing is drawn
             self.increment_time(dt)
             self.update_mobjects(dt)
+            self.gather_render_data()
             return
         super().update_frame(dt, force_draw)
+
+    def gather_render_data(self) -> None:
+        """What drawing a frame changes besides the frame (`Mobject.render` without its draw
+        calls): each changed render group gathers its data, and manimgl works out a VMobject's
+        joint angles then, keeping them until its points are refreshed. A rehearsed beat must
+        leave the state a drawn one does (at 2 fps, M2's arcs and formula strokes differed)."""
+        for group in self.render_groups:
+            if group._data_has_changed:
+                group.shader_wrappers = group.get_shader_wrapper_list(self.camera.ctx)
+                group._data_has_changed = False
 
     def emit_frame(self):
         if not self.rehearsing:
