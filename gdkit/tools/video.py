@@ -267,8 +267,8 @@ def render(film: Film, stale: dict[str, str], jobs: int, cut: bool = False) -> N
             f"{job.name} failed: {lines[-1].removeprefix('manim: error: ')} "
             f"(log: {film.log(job)})" + (f"; {len(failed) - 1} more failed" if failed[1:] else "")
         )
-    for shot in shots:
-        ranges = [job for job in work if job.shot == shot and not job.whole]
+    for shot in shots:  # its ranges joined in the order of their beats, not of their renders
+        ranges = sorted((j for j in work if j.shot == shot and not j.whole), key=lambda j: j.first)
         if ranges:
             assemble(film, shot, ranges)
 
