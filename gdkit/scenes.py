@@ -6,7 +6,7 @@ from manimlib import Scene, ThreeDScene
 from manimlib.scene.scene import EndScene
 
 from gdkit import storyboard
-from gdkit.engine.fixes import forget_gl_state
+from gdkit.engine.fixes import forget_gl_state, gather_render_data
 from gdkit.engine.writer import FileWriter
 from gdkit.text import language
 
@@ -86,19 +86,9 @@ class Beats:
         if self.rehearsing:  # the state moves on as in the whole shot; nothing is drawn
             self.increment_time(dt)
             self.update_mobjects(dt)
-            self.gather_render_data()
+            gather_render_data(self)  # and what drawing it would leave behind
             return
         super().update_frame(dt, force_draw)
-
-    def gather_render_data(self) -> None:
-        """What drawing a frame changes besides the frame (`Mobject.render` without its draw
-        calls): each changed render group gathers its data, and manimgl works out a VMobject's
-        joint angles then, keeping them until its points are refreshed. A rehearsed beat must
-        leave the state a drawn one does (at 2 fps, M2's arcs and formula strokes differed)."""
-        for group in self.render_groups:
-            if group._data_has_changed:
-                group.shader_wrappers = group.get_shader_wrapper_list(self.camera.ctx)
-                group._data_has_changed = False
 
     def emit_frame(self):
         if not self.rehearsing:

@@ -165,6 +165,18 @@ def forget_gl_state() -> None:
     shaders.PROGRAM_UNIFORM_MIRRORS.clear()
 
 
+def gather_render_data(scene) -> None:
+    """What drawing a frame changes besides the frame (`Mobject.render` without its draw
+    calls): each changed render group gathers its data, and manimgl works out a VMobject's
+    joint angles then, keeping them until its points are refreshed. A beat rehearsed without
+    drawing must leave the state a drawn one does (at 2 fps, M2's arcs and formula strokes
+    differed from beat 3 on)."""
+    for group in scene.render_groups:
+        if group._data_has_changed:
+            group.shader_wrappers = group.get_shader_wrapper_list(scene.camera.ctx)
+            group._data_has_changed = False
+
+
 FIXES = {
     "egl_contexts": egl_contexts,
     "checked_svg_caches": checked_svg_caches,
