@@ -51,7 +51,11 @@ def test_manimlib_loads_without_the_deferred_libraries(root):
         except ImportError:
             xp = numpy
         xp.testing.assert_allclose(1.0, 1.0)
+        from manimlib.mobject.svg import string_mobject
+        distance = float(string_mobject.cdist([[0.0, 0.0]], [[3.0, 4.0]])[0, 0])
+        import manimlib.window
         print(json.dumps(dict(
+            distance=distance, window_real=not isinstance(manimlib.window, StandIn),
             loaded=loaded, holders=holders, stand_ins=stand_ins, version=manimlib.__version__,
             pyplot_real=not isinstance(sys.modules["matplotlib.pyplot"], StandIn),
             numpy_testing_real=not isinstance(numpy.testing, StandIn),
@@ -61,9 +65,14 @@ def test_manimlib_loads_without_the_deferred_libraries(root):
         root,
     )
     assert state["loaded"] == []
-    # Only manimlib, and scipy's private copy of numpy's namespace, took names from stand-ins.
+    # Only manimlib, scipy's private copy of numpy's namespace and scipy.spatial (which takes
+    # a distance from its own submodule) took names from stand-ins.
     assert "manimlib.utils.color" in state["holders"]
-    assert all(n.startswith(("manimlib", "scipy._lib.array_api_compat")) for n in state["holders"])
+    assert all(
+        n.startswith(("manimlib", "scipy._lib.array_api_compat", "scipy.spatial"))
+        for n in state["holders"]
+    ), state["holders"]
+    assert state["distance"] == 5.0 and state["window_real"]
     assert state["stand_ins"] == []  # and none is left for anyone else to import
     assert state["version"] == importlib.metadata.version("manimgl")
     assert state["pyplot_real"] and state["numpy_testing_real"]

@@ -1,12 +1,13 @@
 """Import manimlib without the libraries a headless render never calls at start-up.
 
 manimlib imports matplotlib (for colour maps), IPython (for the interactive shell), scipy's
-ODE solver and assignment solver (for vector fields and matching transforms), pkg_resources
-(for its version string) and, through scipy, numpy's Fortran wrapper generator and test
-tools as it loads: over a second of a start on a small machine. Inside `deferred()`,
-importing one of those modules gives a stand-in; a name taken from a stand-in is a `Later`,
-which imports the real module the first time it is called or read. Once the block ends the
-stand-ins leave `sys.modules`, so any other import gets the real module.
+ODE solver, assignment solver and distances (for vector fields and matching transforms),
+pkg_resources (for its version string), its own window and, through scipy, numpy's Fortran
+wrapper generator and test tools as it loads: over a second of a start on a small machine.
+Inside `deferred()`, importing one of those modules gives a stand-in; a name taken from a
+stand-in is a `Later`, which imports the real module the first time it is called or read.
+Once the block ends the stand-ins leave `sys.modules`, so any other import gets the real
+module.
 """
 
 from __future__ import annotations
@@ -18,15 +19,20 @@ import sys
 import types
 from contextlib import contextmanager
 
-# Imported by manimlib only for what it calls later, never while it loads; and two parts of
-# numpy that scipy's array-API layer loads by touching every name numpy lists.
+# Imported by manimlib only for what it calls later, never while it loads; two parts of
+# numpy that scipy's array-API layer loads by touching every name numpy lists; scipy's
+# distances (with scipy.special), which scipy.spatial loads beside the rotations manimlib
+# uses; and manimlib's window (moderngl_window, pyglet's windowing), which a headless render
+# never opens.
 DEFERRED = (
     "matplotlib",
     "IPython",
     "scipy.integrate",
     "scipy.optimize",
+    "scipy.spatial.distance",
     "numpy.f2py",
     "numpy.testing",
+    "manimlib.window",
 )
 
 
