@@ -92,9 +92,9 @@ def screen_box(wrapper, size: tuple[int, int], margin: int = 3):
     x1, y1 = (ndc.max(axis=0) + 1) / 2 * (width, height) + pad
     # Clipped to the frame: a group wholly off screen has an empty box on the frame's edge
     # (OpenGL refuses a box of negative size).
-    x0, y0 = (min(max(int(np.floor(v)), 0), n) for v, n in ((x0, width), (y0, height)))
-    x1, y1 = (max(min(int(np.ceil(v)), n), v0) for v, n, v0 in ((x1, width, x0), (y1, height, y0)))
-    return (x0, y0, x1 - x0, y1 - y0)
+    x0, x1 = (int(v) for v in np.clip([np.floor(x0), np.ceil(x1)], 0, width))
+    y0, y1 = (int(v) for v in np.clip([np.floor(y0), np.ceil(y1)], 0, height))
+    return (x0, y0, max(x1 - x0, 0), max(y1 - y0, 0))
 
 
 def widened(box, pad: int, size: tuple[int, int]):
