@@ -224,11 +224,16 @@ def tables(results: dict) -> list[str]:
         ]
         for f in results["films"]:
             lines.append(
-                f"| {f['film']} | {f.get('fps', 30)} | {f['jobs']}{' --split' * f.get('split', 0)}"
-                f" | {f['wall_s']} | {f['video_s']} | {f['realtime']} | {f['cpu_s']} |"
+                f"| {f['film']} | {f.get('fps', 30)} | {renders(f)} | {f['wall_s']} | "
+                f"{f['video_s']} | {f['realtime']} | {f['cpu_s']} |"
             )
         lines.append("")
     return lines
+
+
+def renders(film: dict) -> str:
+    """A film build's renders at once, and whether it cut long shots (`2`, `16 --split`)."""
+    return f"{film['jobs']}{' --split' if film.get('split') else ''}"
 
 
 def compare(new: dict, old: dict) -> str:
@@ -240,8 +245,7 @@ def compare(new: dict, old: dict) -> str:
                 out.append(change(f"{key} {r['shot']}", before[r["shot"]], r))
 
     def build(f: dict) -> str:
-        split = " --split" if f.get("split") else ""
-        return f"film {f['film']} at {f.get('fps', 30)} fps --jobs {f['jobs']}{split}"
+        return f"film {f['film']} at {f.get('fps', 30)} fps --jobs {renders(f)}"
 
     films = {build(f): f for f in old.get("films", [])}
     for f in new.get("films", []):
@@ -282,7 +286,7 @@ def measure(args, tree: Path, label: str) -> dict:
         for jobs in numbers(args.jobs, "--jobs"):
             film = bench_film(quality, jobs, out, tree, args.fps, args.split)
             results["films"].append(film)
-            print(label, json.dumps(results["films"][-1]), file=sys.stderr)
+            print(label, json.dumps(film), file=sys.stderr)
     return results
 
 
