@@ -13,7 +13,7 @@ from manimlib.mobject.svg.svg_mobject import SVG_HASH_TO_MOB_MAP, SVGMobject
 
 from gdkit.engine import speedups
 from gdkit.engine.cache import Cache
-from gdkit.engine.deferred import Later, StandIn, deferred
+from gdkit.engine.deferred import Hollow, Later, StandIn, deferred
 
 
 def run_python(code: str, root) -> dict:
@@ -35,8 +35,10 @@ def test_manimlib_loads_without_the_deferred_libraries(root):
         from gdkit.engine import prepare
         prepare((854, 480))
         import manimlib, numpy
-        from gdkit.engine.deferred import DEFERRED, Later, StandIn
-        loaded = [m for m in (*DEFERRED, "pkg_resources") if m in sys.modules]
+        import numpy as np
+        from gdkit.engine.deferred import DEFERRED, HOLLOW, Later, StandIn
+        loaded = [m for m in (*DEFERRED, *HOLLOW, "pkg_resources") if m in sys.modules]
+        hulls_loaded = "scipy.spatial._qhull" in sys.modules
         holders = sorted({
             name
             for name, module in list(sys.modules.items())
@@ -54,8 +56,15 @@ def test_manimlib_loads_without_the_deferred_libraries(root):
         from manimlib.mobject.svg import string_mobject
         distance = float(string_mobject.cdist([[0.0, 0.0]], [[3.0, 4.0]])[0, 0])
         import manimlib.window
+        from manimlib.camera.camera_frame import Rotation
+        from manimlib.utils.bezier import get_smooth_cubic_bezier_handle_points
+        handles = get_smooth_cubic_bezier_handle_points([[0.0, 0], [1, 1], [2, 0]])
+        import scipy.spatial
         print(json.dumps(dict(
             distance=distance, window_real=not isinstance(manimlib.window, StandIn),
+            hulls_loaded=hulls_loaded, handles=np.round(handles, 3).tolist(),
+            spatial_real=isinstance(scipy.spatial.KDTree([[0.0]]).query([1.0])[0], float)
+            and scipy.spatial.transform.Rotation is Rotation,
             loaded=loaded, holders=holders, stand_ins=stand_ins, version=manimlib.__version__,
             pyplot_real=not isinstance(sys.modules["matplotlib.pyplot"], StandIn),
             numpy_testing_real=not isinstance(numpy.testing, StandIn),
@@ -73,6 +82,14 @@ def test_manimlib_loads_without_the_deferred_libraries(root):
         for n in state["holders"]
     ), state["holders"]
     assert state["distance"] == 5.0 and state["window_real"]
+    # scipy.spatial's rotations came without its hulls; its linear algebra, when first used.
+    assert not state["hulls_loaded"] and state["spatial_real"]
+    # A smooth curve through (0, 0), (1, 1), (2, 0), solved by the deferred solve_banded: one
+    # tangent through the middle point, no bending at the ends (a natural spline).
+    (a0, a1), (b0, b1) = np.array(state["handles"])
+    assert np.allclose(a1 - (1, 1), (1, 1) - b0, atol=2e-3) and not np.allclose(a1, b0)
+    assert np.allclose((0, 0) - 2 * a0 + b0, 0, atol=2e-3)
+    assert np.allclose((2, 0) - 2 * b1 + a1, 0, atol=2e-3)
     assert state["stand_ins"] == []  # and none is left for anyone else to import
     assert state["version"] == importlib.metadata.version("manimgl")
     assert state["pyplot_real"] and state["numpy_testing_real"]
@@ -110,6 +127,53 @@ def test_a_deferred_module_runs_once_when_first_used(tmp_path, monkeypatch):
     assert probe_pkg.RUNS == ["tool"]
     assert not isinstance(sys.modules["probe_pkg.sub.tool"], StandIn)
     assert not isinstance(probe_pkg.sub, StandIn)
+
+
+def test_a_hollow_package_loads_its_submodules_without_its_init(tmp_path, monkeypatch):
+    (tmp_path / "probe_log.py").write_text("RUNS = []\n")
+    heavy = tmp_path / "probe_top" / "heavy"
+    (heavy / "light").mkdir(parents=True)
+    (tmp_path / "probe_top" / "__init__.py").write_text("")
+    (heavy / "__init__.py").write_text(
+        "import probe_log\nprobe_log.RUNS.append('heavy')\nfrom .light import Tool\nBIG = 1\n"
+    )
+    (heavy / "light" / "__init__.py").write_text("from .core import Tool\n")
+    (heavy / "light" / "core.py").write_text(
+        "import probe_top.heavy.light.tools as tools  # named while light still loads\n"
+        "class Tool:\n    size = tools.SIZE\n"
+    )
+    (heavy / "light" / "tools.py").write_text("SIZE = 3\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import probe_log
+
+    with deferred((), hollow=("probe_top.heavy",)):
+        from probe_top.heavy.light import Tool
+
+        assert Tool.size == 3 and probe_log.RUNS == []  # the real class, without heavy's init
+        assert isinstance(sys.modules["probe_top.heavy"], Hollow)
+    assert "probe_top.heavy" not in sys.modules
+    import probe_top.heavy
+
+    assert probe_top.heavy.BIG == 1 and probe_top.heavy.Tool is Tool
+    assert probe_log.RUNS == ["heavy"]
+
+    with deferred((), hollow=("probe_top.heavy",)):
+        pass  # already loaded for real: not hollowed again
+    assert probe_top.heavy.BIG == 1 and probe_log.RUNS == ["heavy"]
+
+
+def test_a_name_of_a_hollow_package_loads_it_for_real(tmp_path, monkeypatch):
+    (tmp_path / "probe_two").mkdir()
+    (tmp_path / "probe_two" / "__init__.py").write_text("from . import part\nWHOLE = True\n")
+    (tmp_path / "probe_two" / "part.py").write_text("PART = 2\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    with deferred((), hollow=("probe_two",)):
+        import probe_two
+
+        assert isinstance(probe_two, Hollow) and probe_two.part.PART == 2
+        assert probe_two.WHOLE  # the real package, loaded on the spot
+        assert not isinstance(sys.modules["probe_two"], Hollow)
 
 
 @pytest.fixture

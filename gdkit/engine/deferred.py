@@ -1,13 +1,14 @@
 """Import manimlib without the libraries a headless render never calls at start-up.
 
 manimlib imports matplotlib (for colour maps), IPython (for the interactive shell), scipy's
-ODE solver, assignment solver and distances (for vector fields and matching transforms),
-pkg_resources (for its version string), its own window and, through scipy, numpy's Fortran
-wrapper generator and test tools as it loads: over a second of a start on a small machine.
-Inside `deferred()`, importing one of those modules gives a stand-in; a name taken from a
-stand-in is a `Later`, which imports the real module the first time it is called or read.
-Once the block ends the stand-ins leave `sys.modules`, so any other import gets the real
-module.
+ODE solver, assignment solver, distances and linear algebra (for vector fields, matching
+transforms and smooth curves), pkg_resources (for its version string), its own window, all
+of scipy.spatial for its rotations and, through scipy, numpy's Fortran wrapper generator and
+test tools as it loads: over a second of a start on a small machine. Inside `deferred()`,
+importing one of those modules gives a stand-in; a name taken from a stand-in is a `Later`,
+which imports the real module the first time it is called or read; a `Hollow` package gives
+its submodules, real, without running its own `__init__`. Once the block ends the stand-ins
+leave `sys.modules`, so any other import gets the real module.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import importlib
 import importlib.machinery
 import importlib.metadata
+import importlib.util
 import sys
 import types
 from contextlib import contextmanager
@@ -22,8 +24,9 @@ from contextlib import contextmanager
 # Imported by manimlib only for what it calls later, never while it loads; two parts of
 # numpy that scipy's array-API layer loads by touching every name numpy lists; scipy's
 # distances (with scipy.special), which scipy.spatial loads beside the rotations manimlib
-# uses; and manimlib's window (moderngl_window, pyglet's windowing), which a headless render
-# never opens.
+# uses; manimlib's window (moderngl_window, pyglet's windowing), which a headless render
+# never opens; and scipy's linear algebra (with LAPACK's bindings), which manimlib's bezier
+# module and scipy's rotation splines solve with only when asked to smooth a curve.
 DEFERRED = (
     "matplotlib",
     "IPython",
@@ -33,7 +36,13 @@ DEFERRED = (
     "numpy.f2py",
     "numpy.testing",
     "manimlib.window",
+    "scipy.linalg",
 )
+
+# Packages whose own `__init__` waits until a name of its own is asked for, while their
+# submodules load for real: scipy.spatial's loads its k-d trees, hulls (with LAPACK's
+# Cython bindings) and sparse matrices; manimlib takes only `scipy.spatial.transform`.
+HOLLOW = ("scipy.spatial",)
 
 
 class Later:
@@ -76,6 +85,26 @@ class StandIn(types.ModuleType):
         return Later(self.__name__, name)
 
 
+class Hollow(StandIn):
+    """A package without its `__init__`: its submodules are the real ones, imported from its
+    real folder (also when named as an attribute, as `import a.b.c as d` does while `a.b.c`
+    still loads); any other name imports the real package (and the stand-ins of its top
+    package make way), then is taken from it."""
+
+    def __init__(self, name: str):
+        super().__init__(name)
+        self.__path__ = list(importlib.util.find_spec(name).submodule_search_locations)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        submodule = f"{self.__name__}.{name}"
+        if submodule in sys.modules:
+            return sys.modules[submodule]
+        _drop_stand_ins(self.__name__)
+        return getattr(importlib.import_module(self.__name__), name)
+
+
 def _version_only() -> types.ModuleType:
     """pkg_resources as manimlib uses it while loading: a distribution's version."""
     module = StandIn("pkg_resources")
@@ -99,12 +128,14 @@ def _drop_stand_ins(module: str = "") -> None:
 
 
 @contextmanager
-def deferred(modules=DEFERRED):
-    """Within the block, importing any of `modules` (or a submodule) gives a stand-in."""
+def deferred(modules=DEFERRED, hollow=HOLLOW):
+    """Within the block, importing any of `modules` (or a submodule) gives a stand-in, and
+    importing a `hollow` package gives it without its `__init__`."""
     stand_ins = {name: StandIn(name) for name in modules if name not in sys.modules}
     if "pkg_resources" not in sys.modules:
         stand_ins["pkg_resources"] = _version_only()
     finder = _StandInFinder(stand_ins)
+    stand_ins.update({name: Hollow(name) for name in hollow if name not in sys.modules})
     sys.modules.update(stand_ins)
     for name, stand_in in stand_ins.items():
         # A submodule is also its package's attribute (numpy looks its own up there).
