@@ -157,8 +157,10 @@ def test_a_hollow_package_loads_its_submodules_without_its_init(tmp_path, monkey
     assert probe_top.heavy.BIG == 1 and probe_top.heavy.Tool is Tool
     assert probe_log.RUNS == ["heavy"]
 
-    with deferred((), hollow=("probe_top.heavy",)):
-        pass  # already loaded for real: not hollowed again
+    with deferred((), hollow=("probe_top.heavy", "probe_top.absent", "no_such_top.part")):
+        # already loaded for real: not hollowed again; what is not installed: left alone
+        assert sys.modules["probe_top.heavy"] is probe_top.heavy
+        assert "probe_top.absent" not in sys.modules and "no_such_top.part" not in sys.modules
     assert probe_top.heavy.BIG == 1 and probe_log.RUNS == ["heavy"]
 
 

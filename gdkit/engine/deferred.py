@@ -105,6 +105,17 @@ class Hollow(StandIn):
         return getattr(importlib.import_module(self.__name__), name)
 
 
+def _unloaded_package(name: str) -> bool:
+    """Whether `name` is an installed package not yet imported (only such can be hollow)."""
+    if name in sys.modules:
+        return False
+    try:
+        spec = importlib.util.find_spec(name)
+    except ImportError:  # its parent is not installed
+        return False
+    return spec is not None and spec.submodule_search_locations is not None
+
+
 def _version_only() -> types.ModuleType:
     """pkg_resources as manimlib uses it while loading: a distribution's version."""
     module = StandIn("pkg_resources")
@@ -135,7 +146,7 @@ def deferred(modules=DEFERRED, hollow=HOLLOW):
     if "pkg_resources" not in sys.modules:
         stand_ins["pkg_resources"] = _version_only()
     finder = _StandInFinder(stand_ins)
-    stand_ins.update({name: Hollow(name) for name in hollow if name not in sys.modules})
+    stand_ins.update({name: Hollow(name) for name in hollow if _unloaded_package(name)})
     sys.modules.update(stand_ins)
     for name, stand_in in stand_ins.items():
         # A submodule is also its package's attribute (numpy looks its own up there).
