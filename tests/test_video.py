@@ -309,17 +309,6 @@ def test_the_build_renders_the_longest_shots_first_by_their_last_render(built, t
     assert order(copy)[0] == "M3"
 
 
-def test_renders_on_every_core_draw_each_in_its_own_thread():
-    from gdkit.tools.video import drawing_threads
-
-    assert drawing_threads(2, 2, {}) == {"LP_NUM_THREADS": "0"}
-    assert drawing_threads(10, 2, {}) == {"LP_NUM_THREADS": "0"}
-    assert drawing_threads(16, 16, {}) == {"LP_NUM_THREADS": "0"}
-    assert drawing_threads(1, 2, {}) == {"LP_NUM_THREADS": "2"}  # alone: llvmpipe's own way
-    assert drawing_threads(2, 16, {}) == {"LP_NUM_THREADS": "8"}
-    assert drawing_threads(2, 2, {"LP_NUM_THREADS": "3"}) == {}  # the user's own is kept
-
-
 def test_long_shots_cut_into_beat_ranges_join_into_the_whole_shots(built, tmp_path):
     """With --split and more renders at once than a long shot's share of the work, the build
     cuts it at beats, renders the ranges (rehearsed from the start) and joins them without
@@ -331,11 +320,9 @@ def test_long_shots_cut_into_beat_ranges_join_into_the_whole_shots(built, tmp_pa
     m3 = [job.first for job in work if job.shot.name == "M3"]
     # M3 in four ranges, rendered longest first: not in the order they join in.
     assert len(m3) >= 3 and m3 != sorted(m3), m3
-    # Drawn with Mesa's threads (a user's setting, kept), where the whole build drew each
-    # frame in its render's own thread (a render on every core): the same frames.
     result = subprocess.run(
         build_command(tmp_path / "media", "--jobs", "10", "--split"), cwd=ROOT,
-        capture_output=True, text=True, timeout=600, env={**os.environ, "LP_NUM_THREADS": "2"},
+        capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     whole, ranges = shot_dir(built), shot_dir(tmp_path / "media")

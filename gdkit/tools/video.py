@@ -205,11 +205,7 @@ def render(film: Film, stale: dict[str, str], jobs: int, cut: bool = False) -> N
     running: dict[str, subprocess.Popen] = {}
     guard = threading.Lock()
     stopping = threading.Event()
-    environment = {
-        **os.environ,
-        "GD_PARENT_PID": str(os.getpid()),
-        **drawing_threads(min(jobs, len(work)), os.cpu_count() or 1, os.environ),
-    }
+    environment = {**os.environ, "GD_PARENT_PID": str(os.getpid())}
 
     def render_one(job: Job) -> int | None:
         with guard:
@@ -275,17 +271,6 @@ def render(film: Film, stale: dict[str, str], jobs: int, cut: bool = False) -> N
         ranges = sorted((j for j in work if j.shot == shot and not j.whole), key=lambda j: j.first)
         if ranges:
             assemble(film, shot, ranges)
-
-
-def drawing_threads(at_once: int, cores: int, environ) -> dict[str, str]:
-    """The threads each render's software OpenGL (Mesa's llvmpipe) draws with. Alone, a render
-    draws with one per core, as llvmpipe does by default; with a render on every core, each
-    draws in its own thread (`LP_NUM_THREADS=0`), which spares handing every draw over to
-    threads that compete for the same cores. A user's own setting is kept."""
-    if "LP_NUM_THREADS" in environ:
-        return {}
-    share = cores // max(at_once, 1)
-    return {"LP_NUM_THREADS": str(share if share > 1 else 0)}
 
 
 def split(film: Film, shots: list[storyboard.Shot], jobs: int) -> list[Job]:
