@@ -91,9 +91,9 @@ class Hollow(StandIn):
     still loads); any other name imports the real package (and the stand-ins of its top
     package make way), then is taken from it."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, folders: list[str]):
         super().__init__(name)
-        self.__path__ = list(importlib.util.find_spec(name).submodule_search_locations)
+        self.__path__ = folders
 
     def __getattr__(self, name: str):
         if name.startswith("__"):
@@ -105,15 +105,16 @@ class Hollow(StandIn):
         return getattr(importlib.import_module(self.__name__), name)
 
 
-def _unloaded_package(name: str) -> bool:
-    """Whether `name` is an installed package not yet imported (only such can be hollow)."""
+def _unloaded_package(name: str) -> list[str] | None:
+    """The folders of `name`, an installed package not yet imported (only such can be
+    hollow); None for any other."""
     if name in sys.modules:
-        return False
+        return None
     try:
         spec = importlib.util.find_spec(name)
     except ImportError:  # its parent is not installed
-        return False
-    return spec is not None and spec.submodule_search_locations is not None
+        return None
+    return None if spec is None else spec.submodule_search_locations
 
 
 def _version_only() -> types.ModuleType:
@@ -146,7 +147,9 @@ def deferred(modules=DEFERRED, hollow=HOLLOW):
     if "pkg_resources" not in sys.modules:
         stand_ins["pkg_resources"] = _version_only()
     finder = _StandInFinder(stand_ins)
-    stand_ins.update({name: Hollow(name) for name in hollow if _unloaded_package(name)})
+    for name in hollow:
+        if (folders := _unloaded_package(name)) is not None:
+            stand_ins[name] = Hollow(name, list(folders))
     sys.modules.update(stand_ins)
     for name, stand_in in stand_ins.items():
         # A submodule is also its package's attribute (numpy looks its own up there).
