@@ -7,6 +7,7 @@ from manimlib.scene.scene import EndScene
 
 from gdkit import storyboard
 from gdkit.engine.fixes import forget_gl_state, gather_render_data
+from gdkit.engine.speedups import drawn_state, updated_by_time
 from gdkit.engine.writer import FileWriter
 from gdkit.text import language
 
@@ -112,8 +113,9 @@ class Beats:
         return super().get_time_progression(run_time, n_iterations, desc, **kwargs)
 
     def wait(self, duration=None, stop_condition=None, note=None, ignore_presenter_mode=False):
-        """As Scene.wait; when nothing on screen can change, the frame is drawn once and sent
-        to the encoder as many times as the wait lasts."""
+        """As Scene.wait; once nothing on screen changes from one frame to the next, that
+        frame is sent to the encoder as many times as the rest of the wait lasts, not drawn
+        again (see `speedups.held_frames`)."""
         writer = self.file_writer
         if (
             self.skip_animations
@@ -123,19 +125,22 @@ class Beats:
             or self.presenter_mode
             or not isinstance(writer, FileWriter)  # manimgl's own, outside the `manim` command
             or not writer.holds_frames()
-            or self.should_update_mobjects()
+            or updated_by_time(self)
         ):
             return super().wait(duration, stop_condition, note, ignore_presenter_mode)
         duration = self.default_wait_time if duration is None else duration
         self.pre_play()
         self.update_mobjects(dt=0)
-        frame, last_t = None, 0.0
+        held, last_state, last_t = False, None, 0.0
         for t in self.get_wait_time_progression(duration):
-            if frame is None:
+            if held:
+                self.increment_time(t - last_t)
+            else:
                 self.update_frame(t - last_t)
                 frame = self.camera.get_raw_fbo_data()
-            else:
-                self.increment_time(t - last_t)
+                state = drawn_state(self) if self.should_update_mobjects() else None
+                held = state is None or state == last_state
+                last_state = state
             last_t = t
             writer.send(frame)
         self.post_play()

@@ -144,3 +144,54 @@ def test_the_table_names_every_patch_and_what_it_replaces():
         assert cells[2] == engine.MANIMGL and re.search(r"\d", cells[3]), rows[name]
         test_file = cells[5].split(":")[0]
         assert (ROOT / "tests" / f"{test_file}.py").exists(), cells[5]
+
+
+HELD = """
+from gdkit.manim_imports import *
+
+
+class M1(BeatScene):
+    held_for_narration = False
+
+    def construct(self):
+        calls = []
+        tracker = ValueTracker(0)
+        dot = Dot().add_updater(lambda d: calls.append(1) or d.move_to(tracker.get_value() * UP))
+        self.add(tracker, dot)
+        self.beat(1)
+        self.play(tracker.animate.set_value(2), run_time=0.5)
+        before = len(calls)
+        self.wait(1)  # the updater leaves the dot where it was: held after two frames
+        print("settled", len(calls) - before)
+        self.beat(2)
+        self.add(Square().add_updater(lambda s, dt: s.rotate(dt)))
+        before = len(calls)
+        self.wait(1)  # an updater that takes dt: every frame drawn
+        print("turning", len(calls) - before)
+"""
+
+
+def test_a_wait_whose_updaters_settle_is_held_with_the_same_frames(tmp_path):
+    """A wait whose updaters leave everything as it was a frame before sends that frame
+    again instead of updating and drawing; one with an updater that takes dt is drawn frame
+    by frame. Either way the frames are those of manimgl's own wait."""
+    (tmp_path / "Sx.py").write_text(HELD)
+
+    def render(media, **env):
+        command = [*MANIM, "Sx.py", "M1", "-r", SIZE, "--fps", "10", "-q", "--media", media]
+        result = subprocess.run(
+            command, cwd=tmp_path, capture_output=True, text=True,
+            env={**os.environ, **env}, timeout=300,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        counts = dict(line.split() for line in result.stdout.splitlines() if " " in line)
+        video = next(Path(p) for p in result.stdout.split() if p.endswith(".mp4"))
+        return {k: int(v) for k, v in counts.items()}, frames(video)
+
+    held_counts, held = render("held")
+    plain_counts, plain = render("plain", GD_PLAIN="held_frames")
+    assert held_counts == {"settled": 3, "turning": 11}  # the first update, two frames
+    assert plain_counts == {"settled": 11, "turning": 11}  # the first update, ten frames
+    assert len(held) == len(plain) == 25
+    assert np.array_equal(held, plain)
+    assert not np.array_equal(held[-1], held[-5])  # the square turned

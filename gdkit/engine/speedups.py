@@ -7,6 +7,7 @@ those named. Each keeps manimgl's code as `__wrapped__`, for the tests that comp
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import types
 
@@ -367,8 +368,52 @@ def add_corners_at_once() -> None:
 
 
 def held_frames() -> None:
-    """A wait in which nothing on screen can change draws its frame once and sends it as
-    often as the wait lasts (`Beats.wait`, through `FileWriter.holds_frames`)."""
+    """A wait in which nothing on screen changes draws its frame once and sends it as often
+    as the wait lasts (`Beats.wait`, through `FileWriter.holds_frames`).
+
+    With no updaters, that is from the first frame. Updaters that do not take `dt` are
+    functions of the scene's state (manimgl passes time only to those that take `dt`; one
+    that reads the clock some other way must take `dt` too): once they leave that state as
+    it was a frame before (`drawn_state`), every later frame of the wait is that frame
+    again, and they are not run again until the wait is over. Updaters that leave float
+    noise behind (a line put again on the same ends) never settle, and are drawn throughout.
+    """
+
+
+def updated_by_time(scene) -> bool:
+    """Whether an updater of anything in `scene` takes `dt` (manimgl's own test)."""
+    return any(
+        "dt" in getattr(getattr(updater, "__code__", None), "co_varnames", ("dt",))
+        for mob in scene.get_mobject_family_members()
+        for updater in mob.updaters
+    )
+
+
+def drawn_state(scene) -> bytes:
+    """A digest of what the frame just drawn was drawn from (the camera, and each render
+    group's shader code, uniforms and vertices) and of what updaters read (every mobject's
+    data and uniforms, trackers included): equal digests, equal frames and equal updates."""
+    digest = hashlib.blake2b(digest_size=32)
+
+    def add(thing) -> None:
+        digest.update(repr(thing).encode())
+
+    add(sorted((name, _value(v)) for name, v in scene.camera.uniforms.items()))
+    for group in scene.render_groups:
+        for wrapper in getattr(group, "shader_wrappers", None) or ():
+            add(
+                (
+                    wrapper.id,
+                    wrapper.depth_test,
+                    [_value(v) for v in wrapper.mobject_uniforms.values()],
+                )
+            )
+            digest.update(np.ascontiguousarray(wrapper.vert_data).view(np.uint8))
+    for mob in scene.get_mobject_family_members():
+        add((type(mob).__name__, mob.z_index, mob.depth_test, mob.data.dtype.descr))
+        add([(name, _value(v)) for name, v in mob.uniforms.items()])
+        digest.update(np.ascontiguousarray(mob.data).view(np.uint8))
+    return digest.digest()
 
 
 SPEEDUPS = {
