@@ -86,7 +86,7 @@ class M2(BeatScene):
         head = Circle(radius=0.3 * s).move_to(self.to_screen((-0.3, 1.3 * h + 0.32)))
         back_leg = Line(hip, self.to_screen((-self.back_foot, 0)))
         back_leg.add_updater(
-            lambda leg: leg.put_start_and_end_on(
+            lambda leg: leg.set_points_by_ends(
                 hip, self.foot - self.back_foot * s * self.ground_direction()
             )
         )
@@ -113,7 +113,7 @@ class M2(BeatScene):
         def follow(group):
             pose = self.pose()
             hand, tip = self.to_screen(pose.hand), self.to_screen(pose.tip)
-            cane.put_start_and_end_on(hand, tip)
+            cane.set_points_by_ends(hand, tip)
             tip_mark.move_to(tip)
             # Outside the angle, low down the cane: clear of α at the hand.
             outside = rotate_vector(normalize(tip - hand), PI / 2)
@@ -135,7 +135,7 @@ class M2(BeatScene):
             reach = max(self.scale * np.linalg.norm(pose.tip) + 1.2, reach_past_arc)
             reach = min(reach, (self.ground_ends_by - self.foot[0]) / max(direction[0], 0.2))
             back = (self.back_foot + 0.4) * self.scale
-            line.put_start_and_end_on(self.foot - back * direction, self.foot + reach * direction)
+            line.set_points_by_ends(self.foot - back * direction, self.foot + reach * direction)
 
         return VGroup(ground.add_updater(follow), level)
 
