@@ -165,7 +165,7 @@ def reuse_unchanged_prefix() -> None:
         if self.window is not None:
             return capture(self, *mobjects)
         self.refresh_uniforms()
-        view = tuple((name, _value(v)) for name, v in self.uniforms.items())
+        view = _view(self)
         last_view, last_states = getattr(self, "last_frame", (None, []))
         stable = 0  # groups drawn exactly as in the last frame, from the first on
         if view == last_view:
@@ -204,16 +204,23 @@ def _value(v):
     return (type(v).__name__, v)
 
 
+def _view(camera):
+    """The camera's uniforms, as `_value`s."""
+    return tuple((name, _value(v)) for name, v in camera.uniforms.items())
+
+
+def _wrappers(mob):
+    return getattr(mob, "shader_wrappers", None) or ()
+
+
+def _wrapper_state(w):
+    """What, besides its vertices, decides how a shader wrapper draws."""
+    return (w.id, w.depth_test, tuple(_value(v) for v in w.mobject_uniforms.values()))
+
+
 def _render_state(mob):
     """What, besides its data (manimgl flags data changes), decides how a mobject draws."""
-    wrappers = getattr(mob, "shader_wrappers", None) or ()
-    return (
-        id(mob),
-        tuple(
-            (w.id, w.depth_test, tuple(_value(v) for v in w.mobject_uniforms.values()))
-            for w in wrappers
-        ),
-    )
+    return (id(mob), tuple(_wrapper_state(w) for w in _wrappers(mob)))
 
 
 def _copy_frame(source, target) -> None:
@@ -398,16 +405,10 @@ def drawn_state(scene) -> bytes:
     def add(thing) -> None:
         digest.update(repr(thing).encode())
 
-    add(sorted((name, _value(v)) for name, v in scene.camera.uniforms.items()))
+    add(_view(scene.camera))
     for group in scene.render_groups:
-        for wrapper in getattr(group, "shader_wrappers", None) or ():
-            add(
-                (
-                    wrapper.id,
-                    wrapper.depth_test,
-                    [_value(v) for v in wrapper.mobject_uniforms.values()],
-                )
-            )
+        for wrapper in _wrappers(group):
+            add(_wrapper_state(wrapper))
             digest.update(np.ascontiguousarray(wrapper.vert_data).view(np.uint8))
     for mob in scene.get_mobject_family_members():
         add((type(mob).__name__, mob.z_index, mob.depth_test, mob.data.dtype.descr))
