@@ -449,3 +449,35 @@ def test_an_encoder_that_fails_mid_shot_leaves_no_video(tmp_path, fail_on):
     assert len(errors) == 1 and "ffmpeg" in errors[0], result.stderr
     assert int((tmp_path / "calls").read_text()) >= 2
     assert final_names(media / "videos" / "zh" / "36p2") == []
+
+
+def test_a_signal_during_the_discard_of_a_partial_movie_waits_until_it_is_done(tmp_path):
+    """A render whose encoder died of a Ctrl-C before the render got its own (one process
+    group) is discarding its partial movie when that Ctrl-C comes: the files still go, and
+    the render then ends as interrupted."""
+    from gdkit.tools import cli
+
+    part, segment = tmp_path / ".M3.mp4.x.part", tmp_path / ".M3.mp4.y.part"
+
+    class Writer:
+        def abort(self):
+            segment.touch()
+            os.kill(os.getpid(), signal.SIGINT)  # arrives here, mid-way
+            segment.unlink()
+
+        class temporary:
+            @staticmethod
+            def close():
+                part.unlink()
+
+    part.touch()
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGINT, cli.raise_interrupt)
+    try:
+        with pytest.raises(cli.Interrupted):
+            cli._discard_partial_movie(Writer())
+    finally:
+        for each, handler in handlers.items():
+            signal.signal(each, handler)
+        cli.Interrupted.held = False
+    assert not part.exists() and not segment.exists()

@@ -445,9 +445,18 @@ def frame_too_large(ctx, resolution: tuple[int, int]) -> str | None:
 
 
 def _discard_partial_movie(writer) -> None:
-    writer.abort()
-    if getattr(writer, "temporary", None) is not None:
-        writer.temporary.close()
+    """Stop the encoder and delete what was written. A signal that comes meanwhile (a
+    render that failed because Ctrl-C stopped its encoder first gets its own Ctrl-C now)
+    waits until that is done, then interrupts."""
+    Interrupted.holding = True
+    try:
+        writer.abort()
+        if getattr(writer, "temporary", None) is not None:
+            writer.temporary.close()
+    finally:
+        Interrupted.holding = False
+    if Interrupted.held:
+        raise Interrupted
 
 
 def _where(error: BaseException, scene_file: Path) -> str:
@@ -466,12 +475,17 @@ class Interrupted(KeyboardInterrupt):
     """Ctrl-C or SIGTERM: the exit code says which (128 + the signal's number)."""
 
     signal = signal.SIGINT
+    holding = False  # while a partial movie is discarded: a signal is held, not raised
+    held = False
 
 
 def raise_interrupt(signum, frame):
     Interrupted.signal = signum
     for each in (signal.SIGINT, signal.SIGTERM):
         signal.signal(each, signal.SIG_IGN)  # cleaning up is not interrupted again
+    if Interrupted.holding:
+        Interrupted.held = True
+        return
     raise Interrupted
 
 
