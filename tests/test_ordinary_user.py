@@ -1,5 +1,6 @@
-"""`make setup`, `make test` and `make bench` as an ordinary user: on Debian's own Python 3.11
-(older than 3.11.4), and without sudo."""
+"""`make setup` and `make test` as an ordinary user: on Debian's own Python 3.11 (older than
+3.11.4), without sudo, with XDG settings the spec calls invalid, and with a custom_config.yml
+that is broken or names a font that is not installed."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pytest
 
 from gdkit.paths import ROOT
 from gdkit.tools.bench import extract
+from tests.helpers import MANIM, manim, one_line_error, write_scene_file
 
 NOBODY = 65534
 
@@ -152,3 +154,107 @@ def test_setup_without_sudo_says_in_one_line_what_to_ask_an_administrator(privat
         "error: missing Debian packages: gd-no-such-package-a gd-no-such-package-b; ask an "
         "administrator to run: apt-get install gd-no-such-package-a gd-no-such-package-b"
     ]
+
+
+@pytest.mark.parametrize("value", ["relative", "~/.cache", "./cache"])
+def test_a_relative_xdg_cache_home_is_ignored_as_the_spec_says(tmp_path, value):
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-c", "from gdkit.engine import cache; print(cache.folder())"],
+        env={**os.environ, "HOME": str(home), "XDG_CACHE_HOME": value, "PYTHONPATH": str(ROOT)},
+        cwd=work, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == f"{home / '.cache' / 'gradient-descent-video'}\n"
+    assert (home / ".cache" / "gradient-descent-video").is_dir()
+    assert list(work.iterdir()) == []
+
+
+def test_an_absolute_xdg_cache_home_is_used(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", "from gdkit.engine import cache; print(cache.folder())"],
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "c")},
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.stdout == f"{tmp_path / 'c' / 'gradient-descent-video'}\n", result.stderr
+
+
+def copied_checkout(tmp_path: Path) -> Path:
+    """The project's code, assets and settings in `tmp_path`: `python -m` run there uses them
+    (and its custom_config.yml) instead of this checkout's."""
+    copy = tmp_path / "checkout"
+    copy.mkdir()
+    for name in ("gdkit", "assets", "S1.py", "custom_config.yml", "pyproject.toml"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, copy / name)
+    return copy
+
+
+def render_in(copy: Path, *args: str):
+    return subprocess.run(
+        [sys.executable, "-m", "gdkit.tools.cli", *args],
+        cwd=copy, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+BROKEN = [
+    # (what replaces `  fps: 30`, the line and column named, words of the message)
+    ("  fps: 30\n   bad: 1", "12:7", "mapping values are not allowed here"),
+    ("  fps: [30", "12:4", "flow sequence begun at line 11"),
+    ("\tfps: 30", "11:1", "found character '\\t' that cannot start any token"),
+]
+
+
+@pytest.mark.parametrize("replacement, where, words", BROKEN)
+def test_a_broken_custom_config_is_one_line_with_its_line_and_column(
+    tmp_path, replacement, where, words
+):
+    copy = copied_checkout(tmp_path)
+    config = copy / "custom_config.yml"
+    text = config.read_text()
+    assert text.splitlines()[10] == "  fps: 30"
+    config.write_text(text.replace("  fps: 30", replacement))
+    result = render_in(copy, "S1.py", "M1", "-s", "-r", "320x180", "-q")
+    one_line_error(result, f"manim: error: {config}:{where}: ", words)
+    assert result.returncode == 2
+    assert not (copy / "media").exists()
+
+
+def test_a_broken_custom_config_where_manim_starts_is_named_too(tmp_path):
+    """manimlib also reads custom_config.yml from the folder `manim` starts in."""
+    scene_file = write_scene_file(tmp_path)
+    (tmp_path / "custom_config.yml").write_text("camera:\n  fps: 30\n text: 1\n")
+    result = manim(scene_file, "M1", "-s", "-r", "320x180", "-q", cwd=tmp_path)
+    one_line_error(result, f"{tmp_path / 'custom_config.yml'}:3:", "manim: error:")
+    assert not (tmp_path / "media").exists()
+
+
+def test_a_config_font_that_is_not_installed_is_warned_of_once(tmp_path):
+    copy = copied_checkout(tmp_path)
+    config = copy / "custom_config.yml"
+    text = config.read_text()
+    assert 'font: "Noto Sans CJK SC"' in text
+    config.write_text(text.replace('font: "Noto Sans CJK SC"', 'font: "GD No Such Font"'))
+    scene_file = write_scene_file(copy)
+    scene_file.write_text(scene_file.read_text().replace("Square(color", "Text('x', color"))
+    result = render_in(copy, scene_file.name, "M1", "-s", "-r", "320x180", "-q")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "warning: font 'GD No Such Font' (custom_config.yml) is not installed; text is drawn in "
+        "a fallback font (fc-list :family='GD No Such Font' finds none)"
+    ]
+    assert result.stdout.strip().endswith("M1.png")
+
+
+def test_the_config_font_installed_gives_no_warning(tmp_path):
+    scene_file = write_scene_file(tmp_path)
+    result = subprocess.run(
+        [MANIM, scene_file, "M1", "-s", "-r", "320x180", "-q"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert (result.returncode, result.stderr) == (0, "")

@@ -23,7 +23,8 @@ MANIMGL = "1.7.2"  # the manimgl every patch here was written against (pyproject
 
 
 class EngineError(ValueError):
-    """A setting of the engine that cannot be used (GD_PLAIN naming no speed-up)."""
+    """A setting of the engine that cannot be used (GD_PLAIN naming no speed-up, a broken
+    custom_config.yml)."""
 
 
 applied: list[str] = []  # the fixes and speed-ups installed in this process, in order
@@ -52,6 +53,34 @@ def switched_off() -> set[str]:
     return names
 
 
+def settings(path) -> dict:
+    """The settings in manimgl's YAML file `path` ({} when there is none), or an EngineError of
+    one line naming the file, line and column of what is wrong in it (manimlib reads the file
+    as it loads, and would end in a traceback from deep inside)."""
+    import yaml
+
+    try:
+        with open(path, "rb") as file:
+            data = yaml.safe_load(file)
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise EngineError(f"{path}: cannot be read ({error.strerror})") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else f"{path}"
+        what = getattr(error, "problem", None) or " ".join(str(error).split())
+        began = getattr(error, "context_mark", None)
+        if mark and began and began.line != mark.line and getattr(error, "context", None):
+            what += f" ({error.context} begun at line {began.line + 1})"
+        raise EngineError(f"{where}: {what}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise EngineError(f"{path}: not settings by name (such as `camera:`) in YAML")
+    return data
+
+
 def prepare(resolution: tuple[int, int] | None = None, messages: bool | None = None) -> None:
     """Import manimlib headless, with the fixes and the speed-ups (see above) installed.
 
@@ -68,6 +97,9 @@ def prepare(resolution: tuple[int, int] | None = None, messages: bool | None = N
     from gdkit.engine.speedups import SPEEDUPS
     from gdkit.paths import CONFIG_FILE
 
+    # manimlib reads custom_config.yml from the folder it starts in, then the project's.
+    for path in dict.fromkeys([os.path.abspath("custom_config.yml"), str(CONFIG_FILE)]):
+        settings(path)
     off = switched_off()
     version = importlib.metadata.version("manimgl")
     if version != MANIMGL:

@@ -39,7 +39,11 @@ def warn_once(topic: str, message: str) -> None:
 
 
 def default_folder() -> Path:
-    home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    # The XDG spec: a relative path is invalid and ignored (it would depend on the folder
+    # a render starts in).
+    home = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(home):
+        home = Path.home() / ".cache"
     return Path(home) / "gradient-descent-video"
 
 

@@ -195,6 +195,21 @@ def check_system(needs_movie: bool) -> None:
         found = subprocess.run(["fc-list", f":family={font}", "family"], capture_output=True)
         if not found.stdout.strip():
             raise RenderError(f"font {font!r} not found: install the Debian package {package}")
+    # The text font custom_config.yml names: Pango would draw another one without a word.
+    from gdkit.paths import CONFIG_FILE
+
+    try:
+        font = engine.settings(CONFIG_FILE).get("text", {}).get("font")
+    except (engine.EngineError, AttributeError):
+        font = None  # engine.prepare says what is wrong with the file
+    if isinstance(font, str) and font not in FONTS:
+        found = subprocess.run(["fc-list", f":family={font}", "family"], capture_output=True)
+        if not found.stdout.strip():
+            print(
+                f"warning: font {font!r} ({CONFIG_FILE.name}) is not installed; text is drawn "
+                f"in a fallback font (fc-list :family={font!r} finds none)",
+                file=sys.stderr,
+            )
 
 
 def load_scene_file(path: Path):
