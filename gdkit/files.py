@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import re
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
@@ -38,6 +41,25 @@ class Temporary:
         self.close()
 
 
+def open_own(path: Path, flags: int = os.O_RDWR) -> int:
+    """A descriptor of the file `path`, made if need be (not emptied: `os.ftruncate` that),
+    never through a symbolic link and only if it is a plain file of this user's with no other
+    name: in a folder others can write to, anyone could have put a link or a FIFO there."""
+    try:
+        fd = os.open(path, flags | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o666)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            message = "it is a symbolic link, which is not followed"
+            raise OSError(error.errno, message, str(path)) from None
+        raise
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_nlink != 1:
+        os.close(fd)
+        raise OSError(errno.EPERM, "it is not a plain file of this user's alone", str(path))
+    os.set_blocking(fd, True)
+    return fd
+
+
 def with_usual_mode(path) -> None:
     """The mode a file made by `open` would have (a temporary file is private)."""
     mask = os.umask(0)
@@ -50,13 +72,35 @@ def concat_quoted(path: Path) -> str:
     return "'" + str(path).replace("'", "'\\''") + "'"
 
 
-def join_videos(videos: list[Path], target: Path, container: str, ffmpeg: str = "ffmpeg") -> bool:
+def join_videos(videos: list[Path], target: Path, container: str, ffmpeg: str = "ffmpeg") -> None:
     """`videos`, in order, into `target` (a `container` ffmpeg writes: mp4, mov) without
-    re-encoding; False where ffmpeg failed, a missing or unreadable part included."""
+    re-encoding; a `JoinError` saying why where ffmpeg failed (a missing or unreadable part,
+    a full disk)."""
     with Temporary(target) as listed:
         listed.path.write_text("".join(f"file {concat_quoted(video)}\n" for video in videos))
         command = [
             ffmpeg, "-loglevel", "error", "-xerror", "-y", "-f", "concat", "-safe", "0",
             "-i", str(listed.path), "-c", "copy", "-f", container, str(target),
         ]  # fmt: skip
-        return subprocess.run(command).returncode == 0
+        joined = subprocess.run(command, capture_output=True, text=True, errors="replace")
+    if joined.returncode != 0:
+        said = last_words(joined.stderr)
+        raise JoinError(f"ffmpeg could not join {target.name}" + (f": {said}" if said else ""))
+
+
+class FFmpegError(RuntimeError):
+    """ffmpeg failed: the message says what it was doing, and what it said."""
+
+
+class JoinError(FFmpegError):
+    """Videos that ffmpeg could not join."""
+
+
+class EncoderError(FFmpegError):
+    """ffmpeg stopped before a movie was done (a full disk, a killed encoder)."""
+
+
+def last_words(said: str) -> str:
+    """The last line a program such as ffmpeg said, without a `[muxer @ 0x…]` prefix."""
+    lines = said.strip().splitlines()
+    return re.sub(r"^\[[^\]]*\]\s*", "", lines[-1]) if lines else ""

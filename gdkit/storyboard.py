@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from gdkit import sources
 from gdkit.paths import NARRATION_FILE, STORYBOARD_FILE
 
 # How fast a viewer reads a subtitle: Chinese characters, or English words, per second.
@@ -90,8 +91,9 @@ def _shot(data: dict, lines: dict) -> Shot:
 
 @cache
 def _data() -> tuple[dict, dict]:
-    lines = json.loads(NARRATION_FILE.read_text(encoding="utf-8"))["lines"]
-    return json.loads(STORYBOARD_FILE.read_text(encoding="utf-8")), lines
+    # Read as the files a render is made from (its sidecar names them).
+    lines = json.loads(sources.read_bytes(NARRATION_FILE).decode("utf-8"))["lines"]
+    return json.loads(sources.read_bytes(STORYBOARD_FILE).decode("utf-8")), lines
 
 
 def fps() -> int:

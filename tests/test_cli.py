@@ -348,12 +348,12 @@ def test_what_a_killed_render_left_is_removed_by_the_next(scene_file, tmp_path):
     write_variant(scene_file, run_time=600)
     out = tmp_path / "media/videos/zh/144p5"
     command = [MANIM, scene_file, "M6", "-r", "256x144", "--fps", "5", "-q"]
-    render = subprocess.Popen(command, stderr=subprocess.PIPE)
+    render = subprocess.Popen(command, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 120
     while not list(out.glob(".M6.mp4.*.part")):
         assert time.monotonic() < deadline and render.poll() is None
         time.sleep(0.1)
-    render.kill()
+    os.killpg(render.pid, signal.SIGKILL)  # `manim` and the render it runs
     render.wait()
     left = list(out.glob(".M6.mp4.*.part"))
     assert left  # SIGKILL leaves no chance to clean up

@@ -274,19 +274,30 @@ def test_no_hard_cut_inside_the_film(built):
         assert np.abs(before - after).mean() < 1.5, f"a hard cut into {shot['shot']}"
 
 
-@pytest.mark.parametrize("changed", ["assets/narration.json", "assets/storyboard.json", "S4.py"])
-def test_what_a_shot_is_made_from_includes_its_narration(tmp_path, monkeypatch, changed):
-    """A changed narration line changes how long its beat is held: the shot is stale."""
+@pytest.mark.parametrize(
+    "changed", ["assets/narration.json", "assets/storyboard.json", "S4.py", "gdkit/descent.py"]
+)
+def test_what_a_shot_is_made_from_includes_its_narration(built, tmp_path, monkeypatch, changed):
+    """A shot's sidecar names each file its render read (a changed narration line changes
+    how long its beat is held): any of them changed, the shot is stale."""
+    from gdkit import sources, storyboard
     from gdkit.tools import outputs
+    from gdkit.tools.video import Film
 
-    for name in (*outputs.SHARED_INPUTS, "S4.py"):
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(ROOT / name, tmp_path / name)
-    monkeypatch.setattr(outputs, "ROOT", tmp_path)
-    before = outputs.inputs_digest(tmp_path / "S4.py", (128, 72), 2, "zh")
+    film = Film("zh", (128, 72), 2, built)
+    shot = storyboard.shot("M7")
+    assert film.problem(shot) is None
+    made_from = json.loads(outputs.sidecar_path(film.video(shot)).read_text())["sources"]
+    assert changed in made_from and "custom_config.yml" in made_from
+    (tmp_path / changed).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / changed, tmp_path / changed)
     with open(tmp_path / changed, "a", encoding="utf-8") as file:
         file.write(" ")
-    assert outputs.inputs_digest(tmp_path / "S4.py", (128, 72), 2, "zh") != before
+    real = sources.resolved
+    monkeypatch.setattr(
+        sources, "resolved", lambda name: tmp_path / name if name == changed else real(name)
+    )
+    assert film.problem(shot) == f"its inputs changed ({changed})"
 
 
 def test_the_build_renders_the_longest_shots_first_by_their_last_render(built, tmp_path):

@@ -186,3 +186,17 @@ class Cache:
         if where is not None:
             for path in where.glob(f"{self.name}-*"):
                 path.unlink(missing_ok=True)
+
+
+GL_CACHE = "MESA_SHADER_CACHE_DIR"
+
+
+def gl_folder() -> Path | None:
+    """Where Mesa keeps the shaders it compiled for renders: `mesa/` in this process's checked
+    folder (unless the user chose a folder with MESA_SHADER_CACHE_DIR). Mesa does not check
+    what it reads there: a damaged entry crashes a render, which `manim` then tries once more
+    without it (`manim` clears this folder first)."""
+    if os.environ.get(GL_CACHE):
+        return Path(os.environ[GL_CACHE])
+    where = folder()
+    return None if where is None else where / "mesa"

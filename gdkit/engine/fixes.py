@@ -4,12 +4,17 @@ on any machine. They are always on (`GD_PLAIN` keeps them).
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
 import sys
+import tempfile
 import types
 from contextlib import contextmanager
 
 import numpy as np
 
+from gdkit.engine import cache as checked
 from gdkit.engine.cache import Cache
 
 # Whether LaTeX's "Writing …" lines are shown (on stderr); the `manim` command's -q hides them.
@@ -101,6 +106,27 @@ def egl_contexts() -> None:
     moderngl.create_standalone_context = create_egl_context
 
 
+def private_scratch_files() -> None:
+    """Every scratch file of a render lies in a folder of its own that no other user can enter
+    (mode 700, an unpredictable name, removed at exit), and so does that of each program it
+    runs (TMPDIR): manimgl writes each text's SVG under a fixed name in the shared temporary
+    folder and reads it back, where another user could plant a link or a FIFO."""
+    scratch = tempfile.mkdtemp(prefix="gradient-descent-video-")
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    tempfile.tempdir = os.environ["TMPDIR"] = scratch
+
+
+def checked_gl_cache() -> None:
+    """Mesa keeps the shaders it compiled in the project's checked cache folder (`mesa/`),
+    where no other user can write, not in `~/.cache/mesa_shader_cache`; with no cache, in
+    none. Set before any OpenGL context is made, which is when Mesa reads it."""
+    folder = checked.gl_folder()
+    if folder is None:
+        os.environ["MESA_SHADER_CACHE_DISABLE"] = "true"
+    else:
+        os.environ[checked.GL_CACHE] = str(folder)
+
+
 def project_writer() -> None:
     """Movies and stills are written by the project's `FileWriter` (gdkit/engine/writer.py)."""
     from manimlib.scene import scene
@@ -178,6 +204,8 @@ def gather_render_data(scene) -> None:
 
 
 FIXES = {
+    "private_scratch_files": private_scratch_files,
+    "checked_gl_cache": checked_gl_cache,
     "egl_contexts": egl_contexts,
     "checked_svg_caches": checked_svg_caches,
     "project_writer": project_writer,

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import collections
+import errno
 import os
 import queue
 import subprocess
@@ -32,7 +33,7 @@ from manimlib.scene.scene_file_writer import ProgressDisplay, SceneFileWriter
 from PIL import Image
 
 from gdkit import engine
-from gdkit.files import Temporary, join_videos, with_usual_mode
+from gdkit.files import EncoderError, Temporary, join_videos, last_words, with_usual_mode
 
 CUT = object()  # in the queue of frames: the frames after it go to a new encoder
 
@@ -79,6 +80,7 @@ class FileWriter(SceneFileWriter):
         self.segments: list[Temporary] = []  # each beat's encoding
         self.cuts: set[int] = set()  # the frames that start a segment
         self.aborted = False
+        self.encoder_said = tempfile.TemporaryFile()  # what ffmpeg says, for the error line
         if self.fade_out:
             self.tail = HeldBack(self.fade_out, Path(file_path).parent)
         self.start_segment()
@@ -114,7 +116,9 @@ class FileWriter(SceneFileWriter):
             "-f", self.movie_file_extension.lstrip("."),
             str(segment.path),
         ]  # fmt: skip
-        self.writing_process = subprocess.Popen(command, stdin=subprocess.PIPE)
+        self.writing_process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stderr=self.encoder_said
+        )
 
     def end_segment(self) -> None:
         """Let the encoder finish its file; one that fails is an error."""
@@ -149,6 +153,9 @@ class FileWriter(SceneFileWriter):
 
     def send_frames(self) -> None:
         while (frame := self.frames.get()) is not None:
+            if self.sender_error is not None:
+                continue  # taken and dropped: the render stops at its next frame, never
+                # waiting on a queue that no one empties (an encoder that a full disk killed)
             try:
                 if frame is CUT:
                     self.end_segment()
@@ -161,7 +168,6 @@ class FileWriter(SceneFileWriter):
                     )
             except (OSError, ValueError, RuntimeError) as error:  # the encoder stopped
                 self.sender_error = error
-                return
 
     def send(self, frame: bytes) -> None:
         if self.frames_drawn < self.fade_in:  # the first frame is the background itself
@@ -206,7 +212,18 @@ class FileWriter(SceneFileWriter):
 
     def encoder_failed(self):
         code = self.writing_process.wait()
-        raise RuntimeError(f"ffmpeg stopped (exit {code}) writing {self.temp_file_path}")
+        said = self.encoder_last_words()
+        raise EncoderError(
+            f"ffmpeg stopped (exit {code}) encoding {Path(self.final_file_path).name}"
+            + (f": {said}" if said else "")
+        )
+
+    def encoder_last_words(self) -> str:
+        """The last thing ffmpeg said."""
+        if self.encoder_said.closed:
+            return ""
+        self.encoder_said.seek(0)
+        return last_words(self.encoder_said.read().decode(errors="replace"))
 
     def abort(self) -> None:
         """Stop the encoder and the sending thread; what was written is deleted."""
@@ -239,6 +256,7 @@ class FileWriter(SceneFileWriter):
         for segment in self.segments:
             segment.close()
         self.segments.clear()
+        self.encoder_said.close()
 
     def close_movie_pipe(self) -> None:
         """Finish the movie in its temporary file, which stays there."""
@@ -264,10 +282,10 @@ class FileWriter(SceneFileWriter):
         """The segments, in order, into the movie's temporary file, without re-encoding."""
         container = self.movie_file_extension.lstrip(".")
         segments = [segment.path for segment in self.segments]
-        joined = join_videos(segments, Path(self.temp_file_path), container, self.ffmpeg_bin)
-        self.close_segments()
-        if not joined:
-            raise RuntimeError(f"ffmpeg could not join the beats of {self.temp_file_path}")
+        try:
+            join_videos(segments, Path(self.temp_file_path), container, self.ffmpeg_bin)
+        finally:
+            self.close_segments()
 
     def finish(self) -> None:
         if self.ended_with_interrupt:
@@ -300,7 +318,7 @@ class HeldBack:
 
     def __init__(self, count: int, folder: Path):
         self.count = count
-        self.file = tempfile.TemporaryFile(dir=folder)
+        self.file, self.folder = tempfile.TemporaryFile(dir=folder), folder
         self.slots: collections.deque[int] = collections.deque()  # oldest first
         self.newest = None  # the frame last written, and its slot
         self.last_read = None  # the frame last read, and its slot
@@ -312,14 +330,26 @@ class HeldBack:
         if self.newest is None or frame is not self.newest[0]:
             slot = min(set(range(self.count + 1)).difference(self.slots))
             self.size = self.size or len(frame)
-            written = os.pwrite(self.file.fileno(), frame, slot * self.size)
-            if len(frame) != self.size or written != self.size:
-                raise OSError("a held-back frame could not be written whole to its scratch file")
+            if len(frame) != self.size:
+                raise ValueError("held-back frames must all be of one size")
+            self.write(frame, slot * self.size)
             self.newest = (frame, slot)
             if self.last_read is not None and self.last_read[1] == slot:
                 self.last_read = None
         self.slots.append(self.newest[1])
         return oldest
+
+    def write(self, frame: bytes, at: int) -> None:
+        done = 0
+        try:
+            while done < len(frame):  # a short write, then the error that stopped it
+                written = os.pwrite(self.file.fileno(), frame[done:], at + done)
+                if written == 0:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                done += written
+        except OSError as error:
+            where = f"the scratch file of held-back frames in {self.folder}"
+            raise OSError(error.errno, error.strerror, where) from None
 
     def read(self, slot: int) -> bytes:
         if self.last_read is None or self.last_read[1] != slot:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import os
 import re
 import shutil
 import signal
@@ -18,10 +17,13 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from gdkit import engine, text
+from gdkit import engine, sources, text
+from gdkit.engine.cache import unsafe, warn_once
 from gdkit.engine.frame import CE_QUALITY, add_size_options, size_of
+from gdkit.files import FFmpegError
 from gdkit.text import LANGUAGES, default_language
 from gdkit.tools import outputs
+from gdkit.tools.guard import stop_with_parent
 
 # What a transparent render is encoded as: ProRes 4444, which editors read, alpha and all.
 ALPHA = dict(movie_file_extension=".mov", video_codec="prores_ks", pixel_format="yuva444p10le")
@@ -218,7 +220,9 @@ def load_scene_file(path: Path):
     name = path.stem
     if name in sys.modules and getattr(sys.modules[name], "__file__", None) == str(path.resolve()):
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path.resolve())
+    # Loaded as the project's modules are: what runs is what the sidecar will name.
+    loader = sources.RecordingLoader(name, str(path.resolve()))
+    spec = importlib.util.spec_from_file_location(name, path.resolve(), loader=loader)
     module = importlib.util.module_from_spec(spec)
     sys.path.insert(0, str(path.resolve().parent))
     sys.modules[name] = module
@@ -325,13 +329,26 @@ def output_stem(name: str, still: bool, first: int, last: int | None) -> str:
 
 
 def writable_folder(folder: Path) -> Path:
-    """`folder`, made if need be, once a file could be written in it."""
+    """`folder`, made if need be, once a file could be written in it; one warning where other
+    users could change what is in it (the finished shots the film build takes)."""
+    if "\n" in str(folder) or "\r" in str(folder):
+        raise UsageError(f"{str(folder)!r}: a folder whose name holds a line break is not used")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
             pass
+    except FileExistsError:
+        path = next(p for p in (folder, *folder.parents) if p.exists() or p.is_symlink())
+        why = "a symbolic link to nothing" if not path.exists() else "not a folder"
+        raise RenderError(f"cannot write to {folder}: {path} is {why}") from None
     except OSError as error:
         raise RenderError(f"cannot write to {folder}: {error.strerror}") from None
+    if why := unsafe(folder):
+        warn_once(
+            "media",
+            f"{folder}: {why}, so other users can change the shots there; share a media "
+            "folder only among people you trust (see README, Troubleshooting)",
+        )
     return folder
 
 
@@ -395,6 +412,10 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
         scene.run()
     except BaseException as error:
         _discard_partial_movie(writer)
+        if isinstance(error, FFmpegError):
+            raise RenderError(f"{name}: {error}") from error
+        if isinstance(error, OSError) and error.strerror:
+            raise RenderError(f"{name}: {written_how(error)}") from error
         if isinstance(error, Exception):
             raise RenderError(f"{name}: {_where(error, opts.file)}") from error
         raise
@@ -404,6 +425,11 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
     if still:
         return [Path(writer.get_image_file_path())]
     movie = Path(writer.final_file_path)
+    if edited := sources.changed():
+        _discard_partial_movie(writer)
+        files = ", ".join(sources.named(path) for path in edited)
+        raise RenderError(f"{files} changed while {name} rendered: render again")
+    made_from = outputs.made_from()
     sidecar = {
         "shot": scene.shot.name,
         "lang": opts.lang,
@@ -414,8 +440,10 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
         "first_beat": first,
         "beats": scene.beat_timeline(),
         "transparent": opts.transparent,
+        "sources": made_from,
         "inputs": outputs.inputs_digest(
-            opts.file, opts.resolution, opts.fps, opts.lang, opts.transparent
+            outputs.render_settings(opts.resolution, opts.fps, opts.lang, opts.transparent),
+            made_from,
         ),
     }
     try:
@@ -474,6 +502,12 @@ def _discard_partial_movie(writer) -> None:
         raise Interrupted
 
 
+def written_how(error: OSError) -> str:
+    """A file that could not be written, and why, in words."""
+    where = f"cannot write {error.filename}: " if error.filename else ""
+    return where + (error.strerror or str(error))
+
+
 def _where(error: BaseException, scene_file: Path) -> str:
     """`ExcType: message`, with the last line of the scene file that led there."""
     frames = [
@@ -502,20 +536,6 @@ def raise_interrupt(signum, frame):
         Interrupted.held = True
         return
     raise Interrupted
-
-
-def stop_with_parent() -> None:
-    """When the film build started this render, the render stops if the build dies, even
-    by SIGKILL (Linux); `GD_PARENT_PID` names the build."""
-    parent = os.environ.get("GD_PARENT_PID")
-    if not parent or not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
-    if os.getppid() != int(parent):
-        os.kill(os.getpid(), signal.SIGTERM)  # the build died before this line
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -548,6 +568,9 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exception(error.__cause__)
         print(f"manim: error: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # writing the finished files: a full disk, a planted link
+        print(f"manim: error: {written_how(error)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         signum = Interrupted.signal
         print(
@@ -572,8 +595,12 @@ def shot_command(shot, flags: list[str], media: Path) -> list[str]:
 
 def run_file(path: str) -> None:
     """The `__main__` hook of an S-file: `python S1.py [SCENE ...] [flags]`."""
-    raise SystemExit(main([path, *sys.argv[1:]]))
+    from gdkit.tools.guard import command
+
+    raise SystemExit(command([path, *sys.argv[1:]]))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from gdkit.tools.guard import command
+
+    sys.exit(command())

@@ -21,33 +21,39 @@ import subprocess
 from contextlib import contextmanager
 from pathlib import Path
 
-from gdkit import storyboard
-from gdkit.files import Temporary, with_usual_mode
-from gdkit.paths import PACKAGE, ROOT
-
-SHARED_INPUTS = (
-    "custom_config.yml",
-    "assets/storyboard.json",
-    "assets/narration.json",  # each beat is held as long as its line takes to read
-    "pyproject.toml",
-)
+from gdkit import sources, storyboard
+from gdkit.files import Temporary, open_own, with_usual_mode
 
 
-def inputs_digest(
-    scene_file: Path, resolution: tuple[int, int], fps: int, lang: str, transparent: bool = False
-) -> str:
-    """What a shot's video depends on: its S-file, the helper package, the shared data,
-    manimgl's version and the settings."""
-    settings = (tuple(resolution), fps, lang, importlib.metadata.version("manimgl"))
-    if transparent:
-        settings += ("alpha",)
-    digest = hashlib.sha256(repr(settings).encode())
-    paths = [Path(scene_file), *sorted(PACKAGE.rglob("*.py"))]
-    paths += [ROOT / p for p in SHARED_INPUTS]
-    for path in paths:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes() if path.exists() else b"")
-    return digest.hexdigest()
+def render_settings(
+    resolution: tuple[int, int], fps: int, lang: str, transparent: bool = False
+) -> list:
+    """The settings a shot's video depends on besides its files: size, frame rate, language,
+    alpha, and manimgl's version."""
+    settings = [list(resolution), fps, lang, importlib.metadata.version("manimgl")]
+    return settings + ["alpha"] if transparent else settings
+
+
+def inputs_digest(settings: list, made_from: dict[str, str]) -> str:
+    """What a shot's video depends on: its settings, and each file its render read (by name,
+    with the digest of what it read: `sources`)."""
+    return hashlib.sha256(json.dumps([settings, sorted(made_from.items())]).encode()).hexdigest()
+
+
+def made_from() -> dict[str, str]:
+    """The files this render read, by name, each with the digest of the bytes it read."""
+    return {sources.named(path): kept for path, kept in sorted(sources.loaded.items())}
+
+
+def today(made_from: dict[str, str]) -> dict[str, str]:
+    """What the files a render read hold today: the digest of each ("" for one that is gone)."""
+    held = {}
+    for name in made_from:
+        try:
+            held[name] = sources.digest(sources.resolved(name).read_bytes())
+        except OSError:
+            held[name] = ""
+    return held
 
 
 def file_digest(path: Path) -> str:
@@ -63,13 +69,12 @@ def sidecar_path(video: Path) -> Path:
 def locked(path: Path, shared: bool = False):
     """Hold the lock of the final name `path` (a file beside it): exclusive for writing
     it, shared for reading it."""
-    lock_file = path.parent / f".{path.name}.lock"
-    with open(lock_file, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    fd = open_own(path.parent / f".{path.name}.lock")
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 @contextmanager
@@ -134,30 +139,33 @@ def probe_frames(video: Path) -> int | None:
 def check_shot(
     video: Path,
     shot: storyboard.Shot,
-    lang: str,
-    resolution,
-    fps: int,
-    inputs: str,
+    settings: list,
     only: list[int] | None = None,
 ) -> str | None:
-    """Why `video` is not the whole shot (or beats `only`) made from these inputs, or None
-    when it is."""
+    """Why `video` is not the whole shot (or beats `only`) made from today's files at these
+    `settings` (`render_settings`), or None when it is."""
     sidecar = sidecar_path(video)
     if not video.exists():
         return "not rendered yet"
     try:
         data = json.loads(sidecar.read_text(encoding="utf-8"))
         beats = [b["beat"] for b in data["beats"]]
-        made = (data["shot"], data["lang"], data["fps"], tuple(data["resolution"]))
+        made = (data["shot"], data["lang"], data["fps"], list(data["resolution"]))
         frames, duration = int(data["frames"]), float(data["duration"])
+        read = {str(k): str(v) for k, v in dict(data["sources"]).items()}
     except FileNotFoundError:
         return "its video has no sidecar"
     except (OSError, ValueError, KeyError, TypeError):
         return "its sidecar cannot be read"
-    if made != (shot.name, lang, fps, tuple(resolution)):
+    resolution, fps, lang = settings[:3]
+    if made != (shot.name, lang, fps, list(resolution)):
         return "its sidecar describes another render"
-    if data.get("inputs") != inputs:
-        return "its inputs changed"
+    if shot.file not in read:
+        return f"its sidecar does not name {shot.file} among what it was made from"
+    held = today(read)
+    if data.get("inputs") != inputs_digest(settings, held):
+        edited = [name for name in read if held[name] != read[name]]
+        return f"its inputs changed ({', '.join(edited) or 'its settings'})"
     wanted = only or [b.number for b in shot.beats]
     if beats != wanted:
         return f"it holds beats {_span(beats)}, not {_span(wanted)}"

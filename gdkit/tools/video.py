@@ -27,7 +27,7 @@ from pathlib import Path
 
 from gdkit import storyboard
 from gdkit.engine.frame import RESOLUTIONS, parse_resolution
-from gdkit.files import concat_quoted, join_videos
+from gdkit.files import JoinError, concat_quoted, join_videos, open_own
 from gdkit.paths import MEDIA, ROOT
 from gdkit.text import LANGUAGES, text
 from gdkit.tools import outputs, subtitles
@@ -41,6 +41,7 @@ from gdkit.tools.cli import (
     raise_interrupt,
     shot_command,
     writable_folder,
+    written_how,
 )
 
 QUALITIES = {"preview": RESOLUTIONS["l"], "final": RESOLUTIONS["hd"], "4k": RESOLUTIONS["uhd"]}
@@ -134,16 +135,13 @@ class Film:
         beats = [] if job.whole else ["--beat", f"{job.first}..{job.beats[-1]}", "--exact"]
         return shot_command(job.shot, [*self.flags(), *beats], self.media)
 
-    def inputs(self, shot: storyboard.Shot) -> str:
-        return outputs.inputs_digest(
-            ROOT / shot.file, self.resolution, self.fps, self.lang, self.transparent
-        )
+    @property
+    def settings(self) -> list:
+        return outputs.render_settings(self.resolution, self.fps, self.lang, self.transparent)
 
     def problem(self, shot: storyboard.Shot) -> str | None:
         """Why the shot's video cannot go into the film as it is, or None."""
-        return outputs.check_shot(
-            self.video(shot), shot, self.lang, self.resolution, self.fps, self.inputs(shot)
-        )
+        return outputs.check_shot(self.video(shot), shot, self.settings)
 
 
 def build(film: Film, jobs: int, joined: bool = True, cut: bool = False) -> Path | None:
@@ -164,21 +162,18 @@ def build(film: Film, jobs: int, joined: bool = True, cut: bool = False) -> Path
 @contextmanager
 def one_build_at_a_time(film: Film):
     """Hold the film's build lock; a second build says so in one line and waits."""
-    with open(film.media / f".{film.name}.lock", "a+") as lock:
+    with os.fdopen(open_own(film.media / f".{film.name}.lock"), "r+") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            lock.seek(0)
             holder = lock.read().strip() or "?"
             say(f"another build of {film.name} is running (pid {holder}); waiting for it")
             fcntl.flock(lock, fcntl.LOCK_EX)
         lock.truncate(0)
+        lock.seek(0)
         lock.write(str(os.getpid()))
         lock.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+        yield
 
 
 def plan(film: Film) -> dict[str, str]:
@@ -211,7 +206,8 @@ def render(film: Film, stale: dict[str, str], jobs: int, cut: bool = False) -> N
         with guard:
             if stopping.is_set():
                 return None
-            with open(film.log(job), "w") as log:
+            with os.fdopen(open_own(film.log(job), os.O_WRONLY), "w") as log:
+                log.truncate(0)
                 process = subprocess.Popen(
                     film.command(job), cwd=ROOT, stdout=log, stderr=log, env=environment
                 )
@@ -302,9 +298,7 @@ def assemble(film: Film, shot: storyboard.Shot, ranges: list[Job]) -> None:
     parts = []
     for job in ranges:
         video = film.part(job)
-        why = outputs.check_shot(
-            video, shot, film.lang, film.resolution, film.fps, film.inputs(shot), job.beats
-        )
+        why = outputs.check_shot(video, shot, film.settings, job.beats)
         if why:
             raise BuildError(f"{job.name} cannot be joined into {shot.name}: {why}; build again")
         parts.append((video, json.loads(outputs.sidecar_path(video).read_text(encoding="utf-8"))))
@@ -315,8 +309,10 @@ def assemble(film: Film, shot: storyboard.Shot, ranges: list[Job]) -> None:
         frames += part["frames"]
     whole = film.video(shot)
     with outputs.Temporary(whole) as joined:
-        if not join_videos([video for video, _ in parts], joined.path, whole.suffix[1:]):
-            raise BuildError(f"ffmpeg could not join the ranges of {shot.name}")
+        try:
+            join_videos([video for video, _ in parts], joined.path, whole.suffix[1:])
+        except JoinError as error:
+            raise BuildError(f"the ranges of {shot.name}: {error}") from None
         sidecar = {k: v for k, v in parts[0][1].items() if k != "video"}
         sidecar |= {
             "frames": frames,
@@ -586,6 +582,10 @@ def main(argv=None) -> int:
     except (BuildError, RenderError) as error:
         progress(None)
         print(f"video: error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # its locks, logs and the film's files: a planted link, a full disk
+        progress(None)
+        print(f"video: error: {written_how(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt as error:
         progress(None)
