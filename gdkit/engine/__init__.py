@@ -59,9 +59,10 @@ def settings(path) -> dict:
     as it loads, and would end in a traceback from deep inside)."""
     import yaml
 
+    from gdkit import sources
+
     try:
-        with open(path, "rb") as file:
-            data = yaml.safe_load(file)
+        data = yaml.safe_load(sources.read_bytes(path))  # a file this render is made from
     except FileNotFoundError:
         return {}
     except OSError as error:
