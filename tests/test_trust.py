@@ -273,3 +273,19 @@ def test_a_full_disk_ends_the_render_with_one_line_not_a_hang(tmp_path):
     )  # fmt: skip
     assert time.monotonic() - began < 60
     one_line_error(result, "M1", "No space left on device")
+
+
+@pytest.mark.parametrize(
+    "raised, word",
+    [("SystemExit(3)", "SystemExit: 3"), ("KeyboardInterrupt()", "raised KeyboardInterrupt")],
+)
+def test_a_scene_that_raises_an_exit_or_an_interrupt_gets_one_line(tmp_path, raised, word):
+    scene_file = write_scene_file(tmp_path)
+    source = scene_file.read_text().replace(
+        '            raise ZeroDivisionError("on purpose")', f"            raise {raised}"
+    )
+    scene_file.write_text(source + "\n\nclass M6(M6):\n    broken_at_beat = 2\n")
+    result = manim(scene_file, "M6", "-r", "160x90", "--fps", "5", "-q")
+    one_line_error(result, "M6", word)
+    assert result.returncode == 1
+    assert not (tmp_path / "media/videos/zh/90p5/M6.mp4").exists()

@@ -416,11 +416,14 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
             raise RenderError(f"{name}: {error}") from error
         if isinstance(error, OSError) and error.strerror:
             raise RenderError(f"{name}: {written_how(error)}") from error
-        if isinstance(error, Exception):
+        # A scene's own SystemExit or KeyboardInterrupt is its error, not a signal's.
+        if isinstance(error, Exception | SystemExit) or type(error) is KeyboardInterrupt:
             raise RenderError(f"{name}: {_where(error, opts.file)}") from error
         raise
-    if writer.ended_with_interrupt:
+    if writer.ended_with_interrupt:  # manimgl takes in a KeyboardInterrupt, whoever raised it
         _discard_partial_movie(writer)
+        if not Interrupted.received:
+            raise RenderError(f"{name}: the scene raised KeyboardInterrupt")
         raise KeyboardInterrupt
     if still:
         return [Path(writer.get_image_file_path())]
@@ -526,10 +529,11 @@ class Interrupted(KeyboardInterrupt):
     signal = signal.SIGINT
     holding = False  # while a partial movie is discarded: a signal is held, not raised
     held = False
+    received = False  # whether Ctrl-C or SIGTERM came (a scene may raise KeyboardInterrupt)
 
 
 def raise_interrupt(signum, frame):
-    Interrupted.signal = signum
+    Interrupted.signal, Interrupted.received = signum, True
     for each in (signal.SIGINT, signal.SIGTERM):
         signal.signal(each, signal.SIG_IGN)  # cleaning up is not interrupted again
     if Interrupted.holding:
