@@ -108,15 +108,15 @@ def changed(paths: dict[Path, str] | None = None) -> list[Path]:
     """The files among `paths` (default: every file read so far) that no longer hold what was
     read, or were read twice with different bytes."""
     paths = loaded if paths is None else paths
-    gone = []
-    for path, kept in paths.items():
-        try:
-            now = digest(path.read_bytes())
-        except OSError:
-            now = None
-        if kept == CHANGED or now != kept:
-            gone.append(path)
-    return gone
+    return [path for path, kept in paths.items() if kept == CHANGED or held(path) != kept]
+
+
+def held(path: Path) -> str:
+    """The digest of what `path` holds now ("" where it cannot be read)."""
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return ""
 
 
 def named(path: Path) -> str:

@@ -47,13 +47,7 @@ def made_from() -> dict[str, str]:
 
 def today(made_from: dict[str, str]) -> dict[str, str]:
     """What the files a render read hold today: the digest of each ("" for one that is gone)."""
-    held = {}
-    for name in made_from:
-        try:
-            held[name] = sources.digest(sources.resolved(name).read_bytes())
-        except OSError:
-            held[name] = ""
-    return held
+    return {name: sources.held(sources.resolved(name)) for name in made_from}
 
 
 def file_digest(path: Path) -> str:
