@@ -4,6 +4,7 @@ narration said over each beat, and the film's closing beat (the coda, not a stor
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -68,52 +69,167 @@ class Shot:
         return self.start_frames() / fps()
 
 
-def _shot(data: dict, lines: dict) -> Shot:
-    name = data["shot"]
+class DataError(ValueError):
+    """A data file that is not what its readers take (`file: place: what is wrong`): said in
+    one line by the commands."""
+
+
+def parse_json(text: str | bytes, name: str):
+    """The JSON document `text` of the file `name`; a DataError naming the file, and where it
+    can, the line and column, when it is not JSON, holds a number that is not finite (NaN,
+    1e999) or nests deeper than Python reads."""
+    try:
+        return json.loads(text, parse_constant=_not_finite, parse_float=_finite)
+    except json.JSONDecodeError as error:
+        raise DataError(f"{name}: line {error.lineno} column {error.colno}: {error.msg}") from None
+    except RecursionError:
+        raise DataError(f"{name}: nested too deeply to be read") from None
+    except ValueError as error:  # not UTF-8, a number out of range
+        raise DataError(f"{name}: {error}") from None
+
+
+def _not_finite(constant: str):
+    raise ValueError(f"{constant} is not a number a data file may hold")
+
+
+def _finite(number: str) -> float:
+    if not math.isfinite(value := float(number)):
+        raise ValueError(f"{number} is too large a number")
+    return value
+
+
+KINDS = {
+    str: "a string", int: "a whole number", float: "a number", bool: "true or false",
+    list: "a list", dict: "an object",
+}  # fmt: skip
+
+
+def checked(value, kind: type, where: str):
+    """`value` if it is of `kind` (float: any number; int: not a bool), else a DataError
+    naming its place (`shots[2].beats[0].zh`)."""
+    if isinstance(value, bool):
+        fits = kind is bool
+    else:
+        fits = isinstance(value, int | float) if kind is float else isinstance(value, kind)
+    if not fits:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:36] + " ..."
+        raise DataError(f"{where + ': ' if where else ''}{shown} is not {KINDS[kind]}")
+    return value
+
+
+def field(data: dict, key: str, kind: type, where: str = ""):
+    """`data[key]`, checked to be of `kind`; a DataError when it is missing or is not."""
+    if key not in data:
+        raise DataError(f'{where + ": " if where else ""}no "{key}"')
+    return checked(data[key], kind, f"{where}.{key}" if where else key)
+
+
+def objects(data: dict, key: str, where: str = "") -> list[tuple[str, dict]]:
+    """The objects listed under `data[key]`, each with its place (`shots[2]`)."""
+    place = f"{where}.{key}" if where else key
+    listed = field(data, key, list, where)
+    return [
+        (f"{place}[{i}]", checked(item, dict, f"{place}[{i}]")) for i, item in enumerate(listed)
+    ]
+
+
+TIME_CODE = re.compile(r"\d\d:[0-5]\d:[0-5]\d:(\d\d)")
+
+
+def _shot(data: dict, lines: dict, rate: int, where: str, in_storyboard: bool = True) -> Shot:
+    name = field(data, "shot", str, where)
+    start = data.get("start")
+    if in_storyboard or start is not None:
+        start = field(data, "start", str, where)
+        code = TIME_CODE.fullmatch(start)
+        if not code or int(code[1]) >= rate:
+            raise DataError(
+                f"{where}.start: {start!r} is not a time code HH:MM:SS:FF at {rate} fps"
+            )
+    title = field(data, "title", dict, where)
+    beats = []
+    for number, (place, beat) in enumerate(objects(data, "beats", where), start=1):
+        if field(beat, "beat", int, place) != number:
+            raise DataError(f"{place}.beat: {beat['beat']}, not {number} (beats count 1, 2, ...)")
+        said = tuple(lines.get(f"{name}.{number}", {}).items())
+        beats.append(
+            Beat(name, number, field(beat, "zh", str, place), field(beat, "en", str, place), said)
+        )
+    if not beats:
+        raise DataError(f"{where}.beats: none")
     return Shot(
         name=name,
-        file=data["file"],
-        start=data["start"],
-        title_zh=data["title"]["zh"],
-        title_en=data["title"]["en"],
-        beats=tuple(
-            Beat(
-                name,
-                b["beat"],
-                b["zh"],
-                b["en"],
-                tuple(lines.get(f"{name}.{b['beat']}", {}).items()),
-            )
-            for b in data["beats"]
-        ),
+        file=field(data, "file", str, where),
+        start=start,
+        title_zh=field(title, "zh", str, f"{where}.title"),
+        title_en=field(title, "en", str, f"{where}.title"),
+        beats=tuple(beats),
     )
 
 
+def _storyboard(data, lines: dict) -> tuple[int, dict[str, Shot], Shot]:
+    checked(data, dict, "")
+    rate = field(data, "fps", int)
+    if rate <= 0:
+        raise DataError(f"fps: {rate} is not a frame rate")
+    shots = {}
+    for place, item in objects(data, "shots"):
+        shot = _shot(item, lines, rate, place)
+        if shot.name in shots:
+            raise DataError(f"{place}.shot: {shot.name!r} again")
+        shots[shot.name] = shot
+    coda = _shot(field(data, "coda", dict), lines, rate, "coda", in_storyboard=False)
+    if coda.name in shots:
+        raise DataError(f"coda.shot: {coda.name!r} again")
+    return rate, shots, coda
+
+
+def _lines(data) -> dict[str, dict[str, str]]:
+    """The narration by beat label (`M3.9`), each line by language."""
+    checked(data, dict, "")
+    lines = field(data, "lines", dict)
+    for label, said in lines.items():
+        place = f"lines[{json.dumps(label, ensure_ascii=False)}]"
+        for lang, line in checked(said, dict, place).items():
+            checked(line, str, f"{place}.{lang}")
+    return lines
+
+
+def _read(path, check):
+    """`check(data)` of the JSON file `path`, read as a file a render is made from (its
+    sidecar names it); a DataError naming the file."""
+    name = sources.named(path)
+    try:
+        data = parse_json(sources.read_bytes(path), name)
+    except OSError as error:
+        raise DataError(f"{name}: cannot be read: {error.strerror}") from None
+    try:
+        return check(data)
+    except DataError as error:
+        raise DataError(f"{name}: {error}") from None
+
+
 @cache
-def _data() -> tuple[dict, dict]:
-    # Read as the files a render is made from (its sidecar names them).
-    lines = json.loads(sources.read_bytes(NARRATION_FILE).decode("utf-8"))["lines"]
-    return json.loads(sources.read_bytes(STORYBOARD_FILE).decode("utf-8")), lines
+def _data() -> tuple[int, dict[str, Shot], Shot]:
+    """The storyboard's frame rate, its shots by name and the coda, read and checked once."""
+    lines = _read(NARRATION_FILE, _lines)
+    return _read(STORYBOARD_FILE, lambda data: _storyboard(data, lines))
 
 
 def fps() -> int:
     """The frame rate of the storyboard's time codes (HH:MM:SS:FF): its frame field counts
     frames of this rate."""
-    return int(_data()[0]["fps"])
+    return _data()[0]
 
 
-@cache
 def shots() -> dict[str, Shot]:
     """Every shot of the storyboard by name, in storyboard order."""
-    data, lines = _data()
-    return {s["shot"]: _shot(s, lines) for s in data["shots"]}
+    return _data()[1]
 
 
-@cache
 def coda() -> Shot:
     """The film's closing beat: a held summary after the storyboard's last shot."""
-    data, lines = _data()
-    return _shot(data["coda"], lines)
+    return _data()[2]
 
 
 def film() -> list[Shot]:

@@ -197,21 +197,30 @@ def check_system(needs_movie: bool) -> None:
         found = subprocess.run(["fc-list", f":family={font}", "family"], capture_output=True)
         if not found.stdout.strip():
             raise RenderError(f"font {font!r} not found: install the Debian package {package}")
-    # The text font custom_config.yml names: Pango would draw another one without a word.
+    try:
+        warning = font_warning()
+    except engine.EngineError:
+        warning = None  # engine.prepare says what is wrong with the file
+    if warning:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
+def font_warning() -> str | None:
+    """What is wrong with the text font custom_config.yml names, if it is not installed (Pango
+    would draw another one without a word); an EngineError when the file cannot be read."""
     from gdkit.paths import CONFIG_FILE
 
-    try:
-        font = engine.settings(CONFIG_FILE).get("text", {}).get("font")
-    except (engine.EngineError, AttributeError):
-        font = None  # engine.prepare says what is wrong with the file
-    if isinstance(font, str) and font not in FONTS:
-        found = subprocess.run(["fc-list", f":family={font}", "family"], capture_output=True)
-        if not found.stdout.strip():
-            print(
-                f"warning: font {font!r} ({CONFIG_FILE.name}) is not installed; text is drawn "
-                f"in a fallback font (fc-list :family={font!r} finds none)",
-                file=sys.stderr,
-            )
+    text_settings = engine.settings(CONFIG_FILE).get("text")
+    font = text_settings.get("font") if isinstance(text_settings, dict) else None
+    if not isinstance(font, str) or font in FONTS:
+        return None
+    found = subprocess.run(["fc-list", f":family={font}", "family"], capture_output=True)
+    if found.stdout.strip():
+        return None
+    return (
+        f"font {font!r} ({CONFIG_FILE.name}) is not installed; text is drawn in a fallback "
+        f"font (fc-list :family={font!r} finds none)"
+    )
 
 
 def load_scene_file(path: Path):
@@ -543,6 +552,8 @@ def raise_interrupt(signum, frame):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from gdkit.storyboard import DataError
+
     argv = sys.argv[1:] if argv is None else argv
     for each in (signal.SIGINT, signal.SIGTERM):
         signal.signal(each, raise_interrupt)
@@ -574,6 +585,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except OSError as error:  # writing the finished files: a full disk, a planted link
         print(f"manim: error: {written_how(error)}", file=sys.stderr)
+        return 1
+    except DataError as error:  # a storyboard or narration file as the user edited it
+        if opts is not None and opts.traceback:
+            traceback.print_exception(error)
+        print(f"manim: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         signum = Interrupted.signal

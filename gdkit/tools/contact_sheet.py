@@ -14,7 +14,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from gdkit import storyboard, text
-from gdkit.engine import prepare
+from gdkit.engine import EngineError, prepare
 from gdkit.files import Temporary, with_usual_mode
 from gdkit.paths import MEDIA, ROOT
 from gdkit.tools import page
@@ -124,7 +124,7 @@ def main(argv=None) -> int:
     except UsageError as error:
         print(f"contact_sheet: error: {error}", file=sys.stderr)
         return 2
-    except RenderError as error:
+    except (RenderError, storyboard.DataError, EngineError) as error:
         print(f"contact_sheet: error: {error}", file=sys.stderr)
         return 1
     print(out)

@@ -142,7 +142,7 @@ def check_shot(
     if not video.exists():
         return "not rendered yet"
     try:
-        data = json.loads(sidecar.read_text(encoding="utf-8"))
+        data = read_sidecar(sidecar)
         beats = [b["beat"] for b in data["beats"]]
         made = (data["shot"], data["lang"], data["fps"], list(data["resolution"]))
         frames, duration = int(data["frames"]), float(data["duration"])
@@ -178,3 +178,78 @@ def _span(beats: list[int]) -> str:
     return (
         f"{beats[0]}..{beats[-1]}" if beats == list(range(beats[0], beats[-1] + 1)) else str(beats)
     )
+
+
+def read_sidecar(path: Path, film: bool = False) -> dict:
+    """The sidecar `path` of a shot's video (with `film`: of the film), checked to hold what
+    its readers take; a `storyboard.DataError` (`path: place: what is wrong`) where it does
+    not, an OSError where it cannot be read."""
+    field, objects, DataError = storyboard.field, storyboard.objects, storyboard.DataError
+
+    def beats(holder: dict, where: str, start: float, end: float, fields: dict) -> None:
+        """The beats of a shot: numbered, each with `fields`, starting in order in the shot."""
+        before = start
+        for place, beat in objects(holder, "beats", where):
+            field(beat, "beat", int, place)
+            at = field(beat, "start", float, place)
+            if at < before - 1e-3 or at > end + 1e-3:
+                order = "before the beat before it" if at < before else f"past the end ({end} s)"
+                raise DataError(f"{place}.start: {at} s is {order}")
+            before = at
+            for key, kind in fields.items():
+                field(beat, key, kind, place)
+            if isinstance(said := beat["narration"], dict):  # a shot's: its line in each language
+                for lang, line in said.items():
+                    storyboard.checked(line, str, f"{place}.narration.{lang}")
+
+    def at_least(value, least, where: str):
+        if value < least:
+            raise DataError(f"{where}: {value} is less than {least}")
+        return value
+
+    data = storyboard.parse_json(path.read_bytes(), str(path))
+    try:
+        storyboard.checked(data, dict, "")
+        field(data, "lang", str)
+        at_least(field(data, "fps", int), 1, "fps")
+        duration = at_least(field(data, "duration", float), 0, "duration")
+        if film:
+            shots = objects(data, "shots")
+            if not shots:
+                raise DataError("shots: none")
+            for place, shot in shots:
+                field(shot, "shot", str, place)
+                field(shot, "title", str, place)
+                start = at_least(field(shot, "start", float, place), 0, f"{place}.start")
+                length = at_least(field(shot, "duration", float, place), 0, f"{place}.duration")
+                fields = {"narration": str, "note": str, "reading_s": float}
+                beats(shot, place, start, start + length, fields)
+        else:
+            field(data, "shot", str)
+            at_least(field(data, "frames", int), 0, "frames")
+            size = field(data, "resolution", list)
+            if len(size) != 2:
+                raise DataError(f"resolution: {size} is not a width and a height")
+            for i, side in enumerate(size):
+                at_least(storyboard.checked(side, int, f"resolution[{i}]"), 1, f"resolution[{i}]")
+            fields = {"zh": str, "en": str, "narration": dict, "reading_s": float}
+            beats(data, "", 0.0, duration, fields)
+    except DataError as error:
+        raise DataError(f"{path}: {error}") from None
+    return data
+
+
+def key_frames(video: Path, fps: int) -> set[int]:
+    """The frames of `video` (counted from its first, at `fps`) that are key frames."""
+    result = subprocess.run(
+        [
+            "ffprobe", "-v", "error", "-select_streams", "v:0",
+            "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", str(video),
+        ],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    packets = [line.split(",") for line in result.stdout.split()]
+    times = [(float(t), flags) for t, flags, *_ in packets if t not in ("", "N/A")]
+    first = min((t for t, _ in times), default=0.0)
+    return {round((t - first) * fps) for t, flags in times if "K" in flags}

@@ -10,7 +10,7 @@ plays the film from its beat. Rendered from `templates/storyboard.html` by Jinja
 
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
 
 import jinja2
@@ -29,7 +29,8 @@ PAGE_TEXTS = (
 
 def newest_film(media: Path, lang: str) -> tuple[Path, dict] | None:
     """The film of `lang` built last, whatever its quality, with its timeline; None if none
-    was built (or its timeline cannot be read)."""
+    was built. A film whose sidecar cannot be read is left out (one warning if it holds what
+    a film's sidecar does not)."""
     films = sorted(
         media.glob(f"gradient_descent.{lang}.*p*.mp4"),
         key=lambda p: p.stat().st_mtime,
@@ -37,11 +38,14 @@ def newest_film(media: Path, lang: str) -> tuple[Path, dict] | None:
     )
     for film in films:
         try:
-            timeline = json.loads(outputs.sidecar_path(film).read_text(encoding="utf-8"))
-            if timeline["lang"] == lang and timeline["shots"]:
-                return film, timeline
-        except (OSError, ValueError, KeyError, TypeError):
+            timeline = outputs.read_sidecar(outputs.sidecar_path(film), film=True)
+        except OSError:
             continue
+        except storyboard.DataError as error:
+            print(f"warning: {error}; the page leaves its film out", file=sys.stderr)
+            continue
+        if timeline["lang"] == lang:
+            return film, timeline
     return None
 
 

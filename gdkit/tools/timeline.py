@@ -10,7 +10,6 @@ start wins: the shot is cut there, and the overlap is reported.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +58,7 @@ def placed_shots(film: Film) -> list[Placed]:
                 f"or every shot with `{every}`"
             )
         video = film.video(shot)
-        part = json.loads(outputs.sidecar_path(video).read_text(encoding="utf-8"))
+        part = outputs.read_sidecar(outputs.sidecar_path(video))
         frames, fps = part["frames"], part["fps"]
         slot = None if end is None else (end - start) * fps / rate
         used = frames if slot is None else min(frames, int(slot))
@@ -94,13 +93,13 @@ def timeline(film: Film, placed: list[Placed]):
             source_range=span(frames(0, fps), frames(p.used, fps)),
             metadata={"gradient_descent": {"title": p.shot.title(film.lang), "file": p.shot.file}},
         )
-        for beat in p.part["beats"]:
+        for beat, made in zip(p.shot.beats, p.part["beats"], strict=True):
             clip.markers.append(
                 otio.schema.Marker(
-                    name=f"{p.shot.name}.{beat['beat']}",
-                    marked_range=span(frames(round(beat["start"] * fps), fps), frames(0, fps)),
+                    name=beat.label,
+                    marked_range=span(frames(round(made["start"] * fps), fps), frames(0, fps)),
                     color=otio.schema.MarkerColor.YELLOW,
-                    comment=beat["narration"][film.lang],
+                    comment=beat.narration(film.lang),  # today's, as the film's subtitles
                 )
             )
         track.append(clip)
@@ -161,7 +160,7 @@ def main(argv=None) -> int:
     except UsageError as error:
         print(f"timeline: error: {error}", file=sys.stderr)
         return 2
-    except (TimelineError, OSError) as error:
+    except (TimelineError, storyboard.DataError, OSError) as error:
         print(f"timeline: error: {error}", file=sys.stderr)
         return 1
     return 0

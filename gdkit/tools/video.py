@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gdkit import storyboard
+from gdkit.engine import EngineError
 from gdkit.engine.frame import RESOLUTIONS, parse_resolution
 from gdkit.files import JoinError, concat_quoted, join_videos, open_own
 from gdkit.paths import MEDIA, ROOT
@@ -36,6 +37,7 @@ from gdkit.tools.cli import (
     Parser,
     RenderError,
     UsageError,
+    font_warning,
     output_stem,
     positive_int,
     raise_interrupt,
@@ -148,6 +150,8 @@ def build(film: Film, jobs: int, joined: bool = True, cut: bool = False) -> Path
     """Plan (which shots are missing or stale), render them, check every shot, and join them
     with chapters and subtitles (unless `joined` is false: the shots only)."""
     writable_folder(film.shot_dir)
+    if warning := font_warning():  # a broken custom_config.yml: one line, before any render
+        say(f"warning: {warning}")
     with one_build_at_a_time(film):
         stale = plan(film)
         render(film, stale, jobs, cut)
@@ -331,16 +335,22 @@ def render_seconds(film: Film) -> dict[str, float]:
     only the order of renders depends on it, so a damaged file is read as empty."""
     try:
         data = json.loads(film.timings.read_text(encoding="utf-8"))
-        return {k: float(v) for k, v in data.items() if isinstance(k, str) and float(v) > 0}
-    except (OSError, ValueError, TypeError, AttributeError):
+    except (OSError, ValueError, RecursionError):
         return {}
+    if not isinstance(data, dict):
+        return {}
+    # A duration only: no inf (1e999), NaN, nought or less, string or list.
+    return {k: float(v) for k, v in data.items() if type(v) in (int, float) and 0 < v < math.inf}
 
 
 def keep_render_seconds(film: Film, seconds: dict[str, float]) -> None:
-    with outputs.Temporary(film.timings) as temporary:
-        temporary.path.write_text(json.dumps(seconds, indent=1) + "\n", encoding="utf-8")
-        outputs.with_usual_mode(temporary.path)
-        os.replace(temporary.path, film.timings)
+    try:
+        with outputs.Temporary(film.timings) as temporary:
+            temporary.path.write_text(json.dumps(seconds, indent=1) + "\n", encoding="utf-8")
+            outputs.with_usual_mode(temporary.path)
+            os.replace(temporary.path, film.timings)
+    except OSError as error:
+        raise BuildError(f"cannot write {film.timings}: {error.strerror}") from None
 
 
 def beat_reading(film: Film, shot: storyboard.Shot) -> list[float]:
@@ -378,43 +388,57 @@ def join(film: Film) -> Path:
         for shot in film.shots:  # no render moves a shot into place while it is joined
             stack.enter_context(outputs.locked(film.video(shot), shared=True))
         parts = check(film)
-        if up_to_date(film, parts):
+        timeline = film_timeline(film, parts)
+        if up_to_date(film, parts, timeline):
             say(f"{film.path} is up to date")
             return film.path
-        publish_film(film, film_timeline(film, parts), parts)
+        publish_film(film, timeline, parts)
     for path in (film.path, film.path.with_suffix(".srt"), outputs.sidecar_path(film.path)):
         print(path)
     return film.path
 
 
 def check(film: Film) -> list[dict]:
-    """Every shot's sidecar, once each shot is checked against it and against its inputs."""
+    """Every shot's sidecar, once each shot is checked against it and against its inputs,
+    and its beats' starts against its video: each beat is encoded from a key frame of its
+    own, so a start that is no key frame is not where that beat starts."""
     for shot in film.shots:
         why = film.problem(shot)
         if why:
             again = " (they changed while it was built: build again)" if "inputs" in why else ""
             raise BuildError(f"{shot.name} cannot go into the film: {why}{again}")
-    return [
-        json.loads(outputs.sidecar_path(film.video(s)).read_text(encoding="utf-8"))
-        for s in film.shots
-    ]
+    parts = [outputs.read_sidecar(outputs.sidecar_path(film.video(s))) for s in film.shots]
+    for shot, part in zip(film.shots, parts, strict=True):
+        keys = outputs.key_frames(film.video(shot), film.fps) | {part["frames"]}
+        for beat in part["beats"]:
+            if round(beat["start"] * film.fps) not in keys:
+                raise BuildError(
+                    f"{shot.name} cannot go into the film: its sidecar starts beat "
+                    f"{beat['beat']} at {beat['start']} s, where its video has no key frame "
+                    f"(delete {film.video(shot)} to render it again)"
+                )
+    return parts
 
 
-def up_to_date(film: Film, parts: list[dict]) -> bool:
-    sidecar = outputs.sidecar_path(film.path)
+def up_to_date(film: Film, parts: list[dict], timeline: dict) -> bool:
+    """Whether the film, its .srt and its sidecar are the ones joined from these shots with
+    this timeline."""
     try:
-        made = json.loads(sidecar.read_text(encoding="utf-8"))
+        made = outputs.read_sidecar(outputs.sidecar_path(film.path), film=True)
         return (
-            made["parts"] == [p["video"] for p in parts]
-            and film.path.with_suffix(".srt").exists()
-            and made["video"] == outputs.file_digest(film.path)
+            made.get("parts") == [p["video"] for p in parts]
+            and {key: made.get(key) for key in timeline} == timeline
+            and made.get("srt") == outputs.file_digest(film.path.with_suffix(".srt"))
+            and made.get("video") == outputs.file_digest(film.path)
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, storyboard.DataError):
         return False
 
 
 def film_timeline(film: Film, parts: list[dict]) -> dict:
-    """Where each shot and beat starts in the film."""
+    """Where each shot and beat starts in the film (from the checked shots' sidecars), with
+    the narration and notes of today's storyboard (a sidecar's own copy of them is not covered
+    by its video's digest)."""
     shots, t = [], 0.0
     for shot, part in zip(film.shots, parts, strict=True):
         shots.append(
@@ -425,13 +449,13 @@ def film_timeline(film: Film, parts: list[dict]) -> dict:
                 "duration": part["duration"],
                 "beats": [
                     {
-                        "beat": b["beat"],
-                        "start": round(t + b["start"], 4),
-                        "narration": b["narration"][film.lang],
-                        "reading_s": b["reading_s"],
-                        "note": b[film.lang],
+                        "beat": beat.number,
+                        "start": round(t + made["start"], 4),
+                        "narration": beat.narration(film.lang),
+                        "reading_s": round(beat.reading_seconds(film.lang), 2),
+                        "note": beat.caption(film.lang),
                     }
-                    for b in part["beats"]
+                    for beat, made in zip(shot.beats, part["beats"], strict=True)
                 ],
             }
         )
@@ -462,7 +486,17 @@ def chapters(timeline: dict) -> str:
 def publish_film(film: Film, timeline: dict, parts: list[dict]) -> None:
     """Join the shots (no re-encoding) with chapters and subtitles; the film, its .srt and
     its sidecar are moved into place together."""
+    from gdkit.files import last_words
+
     final, srt, sidecar = film.path, film.path.with_suffix(".srt"), outputs.sidecar_path(film.path)
+
+    def write(path: Path, content: str, named: Path) -> None:
+        """`content` into `path`; a full disk is a BuildError naming the file (`named`)."""
+        try:
+            path.write_text(content, encoding="utf-8")
+        except OSError as error:
+            raise BuildError(f"cannot write {named}: {error.strerror}") from None
+
     with ExitStack() as temporaries:
         made_at = {
             path: temporaries.enter_context(outputs.Temporary(path)).path
@@ -471,12 +505,11 @@ def publish_film(film: Film, timeline: dict, parts: list[dict]) -> None:
         metadata = temporaries.enter_context(outputs.Temporary(final.with_suffix(".chapters")))
         notes = temporaries.enter_context(outputs.Temporary(final.with_suffix(".notes.srt")))
         concat = temporaries.enter_context(outputs.Temporary(final.with_suffix(".concat")))
-        made_at[srt].write_text(subtitles.srt(timeline), encoding="utf-8")
-        notes.path.write_text(subtitles.srt(timeline, "notes"), encoding="utf-8")
-        metadata.path.write_text(chapters(timeline), encoding="utf-8")
-        concat.path.write_text(
-            "".join(f"file {concat_quoted(film.video(s))}\n" for s in film.shots)
-        )
+        write(made_at[srt], subtitles.srt(timeline), srt)
+        write(notes.path, subtitles.srt(timeline, "notes"), notes.path)
+        write(metadata.path, chapters(timeline), metadata.path)
+        listed = "".join(f"file {concat_quoted(film.video(s))}\n" for s in film.shots)
+        write(concat.path, listed, concat.path)
         joined = subprocess.run(
             [
                 "ffmpeg", "-loglevel", "error", "-xerror", "-y",
@@ -496,17 +529,18 @@ def publish_film(film: Film, timeline: dict, parts: list[dict]) -> None:
                 "-disposition:s:1", "0",
                 "-f", "mp4", str(made_at[final]),
             ],
+            capture_output=True, text=True, errors="replace",
         )  # fmt: skip
         if joined.returncode != 0:
-            raise BuildError(f"ffmpeg could not join the shots (exit {joined.returncode})")
+            said = last_words(joined.stderr) or f"exit {joined.returncode}"
+            raise BuildError(f"ffmpeg could not join the shots into {final}: {said}")
         made = {
             **timeline,
             "parts": [p["video"] for p in parts],
             "video": outputs.file_digest(made_at[final]),
+            "srt": outputs.file_digest(made_at[srt]),  # an edited or emptied .srt is joined again
         }
-        made_at[sidecar].write_text(
-            json.dumps(made, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
+        write(made_at[sidecar], json.dumps(made, ensure_ascii=False, indent=1) + "\n", sidecar)
         for path in made_at.values():
             outputs.with_usual_mode(path)
         with outputs.signals_held():
@@ -579,7 +613,7 @@ def main(argv=None) -> int:
     except UsageError as error:
         print(f"video: error: {error}", file=sys.stderr)
         return 2
-    except (BuildError, RenderError) as error:
+    except (BuildError, RenderError, storyboard.DataError, EngineError) as error:
         progress(None)
         print(f"video: error: {error}", file=sys.stderr)
         return 1
