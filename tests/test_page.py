@@ -68,7 +68,7 @@ def test_the_page_loads_from_file_with_every_beat_and_no_console_error(browser, 
     )
     assert [name for name, _ in groups] == list(storyboard.shots())
     assert [label for _, rows in groups for label in rows] == [b.label for b in BEATS]
-    # Every picture loaded; the film's narration is a track with one cue per beat of the film
+    # Every picture loaded; the film's narration is a track with the cues of each beat of the film
     # (the storyboard's 38 and the closing beat).
     assert browser.execute_script(
         "return Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
@@ -76,7 +76,8 @@ def test_the_page_loads_from_file_with_every_beat_and_no_console_error(browser, 
     cues = browser.execute_script(
         "return Array.from(document.getElementById('film').textTracks[0].cues, c => c.id)"
     )
-    assert cues == [b.label for shot in storyboard.film() for b in shot.beats]
+    beats = [cue.split("/")[0] for cue in cues]  # M3.9, or M3.9/1, M3.9/2 for several
+    assert list(dict.fromkeys(beats)) == [b.label for shot in storyboard.film() for b in shot.beats]
 
 
 def test_clicking_a_beat_plays_the_film_from_it_and_highlights_its_row(browser, page, built):

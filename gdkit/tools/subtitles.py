@@ -4,28 +4,132 @@ tracks and its `.srt`, WebVTT for the storyboard page's player."""
 from __future__ import annotations
 
 import io
+import logging
+from functools import cache
 
 import webvtt
 
-# The longest subtitle line a viewer takes in at a glance: characters (zh) or letters (en).
-LINE_LENGTH = {"zh": 22, "en": 46}
+# Broadcast limits for a subtitle (the timed-text style guides of Netflix and the BBC): the
+# characters of a line, the lines of a cue, the characters a second a viewer reads, and how
+# long a cue stays on screen.
+LINE_LENGTH = {"zh": 16, "en": 42}
+LINES = 2
+READING_SPEED = {"zh": 9, "en": 20}
+SHORTEST, LONGEST = 5 / 6, 7.0
+
+SENTENCE_ENDS, CLAUSE_ENDS = ".?!。？！", ",:;，：；、"
+OPENING, CLOSING = "(（[“‘", ")）]”’" + SENTENCE_ENDS + CLAUSE_ENDS + "°"
+OPERATORS = set("=+−-×·<>≈")
+# Words a line should not end with (English) or start with (Chinese particles).
+LEANING = set("a an the of to in on by at as and or its this that with from for into".split())
+PARTICLES = "的得地了着过"
 
 
-def wrapped(line: str, lang: str) -> str:
-    """A subtitle in at most two balanced lines: broken at the space (en) or punctuation
-    (zh) nearest its middle."""
-    if len(line) <= LINE_LENGTH[lang]:
-        return line
-    if lang == "en":
-        # After a comma, colon or semicolon if one is near the middle, else at a space.
-        spaces = [i for i, c in enumerate(line) if c == " "]
-        clauses = [i for i in spaces if line[i - 1] in ",:;"]
-        near = [i for i in clauses if abs(i - len(line) / 2) < len(line) / 4] or spaces
-        cut = min(near, key=lambda i: abs(i - len(line) / 2), default=len(line) // 2)
-        return line[:cut] + "\n" + line[cut + 1 :]
-    stops = [i + 1 for i, c in enumerate(line) if c in "，、：；？。"] or [len(line) // 2]
-    cut = min(stops, key=lambda i: abs(i - len(line) / 2))
-    return line[:cut] + "\n" + line[cut:]
+@cache
+def _segmenter():
+    """jieba's segmenter of Chinese words, with its dictionary read in this process: jieba's
+    own cache is a file of a fixed name in /tmp, which another user could plant."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    segmenter = jieba.Tokenizer()
+    with segmenter.get_dict_file() as dictionary:
+        segmenter.FREQ, segmenter.total = segmenter.gen_pfdict(dictionary)
+    segmenter.initialized = True
+    return segmenter
+
+
+def breaks(line: str, lang: str) -> dict[int, int]:
+    """Where `line` may break, by position: 3 after a sentence, 2 after a clause, 1 between
+    words (Chinese words as jieba segments them), 0 where it reads badly (before a particle
+    or an operator, after "the"); never inside a number or a bracket, after an operator, or
+    before a mark that closes what comes before it."""
+    if lang == "zh":
+        places, at = set(), 0
+        for word in _segmenter().cut(line):
+            at += len(word)
+            places.add(at)
+    else:
+        places = {i for i, c in enumerate(line) if c == " "} | {
+            i + 1 for i, c in enumerate(line) if c == " "
+        }
+    depth, inside = 0, set()
+    for i, c in enumerate(line):
+        depth += (c in "(（[") - (c in ")）]")
+        if depth > 0:
+            inside.add(i + 1)
+    found = {}
+    for at in sorted(places - inside):
+        before, after = line[:at].rstrip(), line[at:].lstrip()
+        if not before or not after or before[-1] in OPENING or after[0] in CLOSING:
+            continue
+        if _word(line[at - 1]) and _word(line[at]) or before[-1] in OPERATORS:
+            continue  # inside a word or a number, after an operator
+        quality = 3 if before[-1] in SENTENCE_ENDS else 2 if before[-1] in CLAUSE_ENDS else 1
+        if before.split()[-1].lower() in LEANING or after[0] in PARTICLES + "".join(OPERATORS):
+            quality = 0  # before a particle or an operator, after a word that leans on the next
+        found[at] = quality
+    return found
+
+
+def _word(c: str) -> bool:
+    """A letter or digit of a word or number written in Latin script (not a Han character)."""
+    return (c.isalnum() or c in "._′") and not "\u4e00" <= c <= "\u9fff"
+
+
+# What a layout costs: each cue, a short cue (by the characters it is short of half a line),
+# where a cue ends and where a line breaks (by the place's quality, see `breaks`; -1: inside a
+# word, where nothing else fits), and each character one line of a cue is longer than the other.
+CUE, SHORT_CUE = 30, 3
+CUE_END = {3: 0, 2: 10, 1: 60, 0: 90, -1: 300}
+LINE_BREAK = {3: 0, 2: 4, 1: 25, 0: 45, -1: 200}
+
+
+def cues(line: str, lang: str) -> list[list[str]]:
+    """`line` laid out as subtitles: cues of at most LINES lines of at most LINE_LENGTH
+    characters, which end at sentences or clauses where they can, with lines that break
+    where they read best and are about as long as each other (the layout of least cost)."""
+    if not line.strip():
+        return []
+    places = breaks(line, lang)
+    laid = _layout(line, LINE_LENGTH[lang], places)
+    if laid is None:  # something unbreakable longer than a line: it breaks where it must
+        anywhere = {i: -1 for i in range(1, len(line)) if line[i - 1 : i + 1].strip()}
+        laid = _layout(line, LINE_LENGTH[lang], anywhere | places)
+    return laid
+
+
+def _layout(line: str, width: int, places: dict[int, int]) -> list[list[str]] | None:
+    ends = [0, *sorted(places), len(line)]
+
+    def part(a: int, b: int) -> str:
+        return line[a:b].strip()
+
+    def one_cue(a: int, b: int) -> tuple[float, list[str]] | None:
+        """The best lines for line[a:b] in one cue, with what they cost; None if none fit."""
+        if len(part(a, b)) <= width:
+            return 0.0, [part(a, b)]
+        fits = [
+            (
+                LINE_BREAK[places[k]] + abs(len(part(a, k)) - len(part(k, b))),
+                [part(a, k), part(k, b)],
+            )
+            for k in ends
+            if a < k < b and len(part(a, k)) <= width and len(part(k, b)) <= width
+        ]
+        return min(fits, default=None, key=lambda fit: fit[0])
+
+    best: dict[int, tuple[float, list]] = {0: (0.0, [])}  # the best layout of line[:b]
+    for b in ends[1:]:
+        for a in ends:
+            if a >= b or a not in best or (fit := one_cue(a, b)) is None:
+                continue
+            short = max(0, width // 2 - len(part(a, b)))
+            end = 0 if b == len(line) else CUE_END[places[b]]
+            cost = best[a][0] + CUE + SHORT_CUE * short + end + fit[0]
+            if b not in best or cost < best[b][0]:
+                best[b] = (cost, [*best[a][1], fit[1]])
+    return best[len(line)][1] if len(line) in best else None
 
 
 def timestamp(t: float) -> str:
@@ -43,18 +147,26 @@ def beat_spans(timeline: dict):
 
 
 def beat_cues(timeline: dict, what: str = "narration") -> webvtt.WebVTT:
-    """One cue per beat of the film, named after it (`M3.9`): the narration, or the
-    storyboard's shot notes."""
-    cues = webvtt.WebVTT()
+    """The subtitles of each beat of the film: its narration (or the storyboard's note on
+    it) in as many cues as `cues` lays it out in, each shown for its share of the beat by
+    its length, for at most LONGEST seconds. A beat's cues are named after it: `M3.9`, or
+    `M3.9/1`, `M3.9/2`, ... when it has several."""
+    lang, captions = timeline["lang"], webvtt.WebVTT()
     for label, beat, start, end in beat_spans(timeline):
-        line = (
-            wrapped(beat["narration"], timeline["lang"])
-            if what == "narration"
-            else f"{label} · {beat['note']}"
-        )
-        caption = webvtt.Caption(timestamp(start), timestamp(end), line, identifier=label)
-        cues.captions.append(caption)
-    return cues
+        said = beat["narration"] if what == "narration" else f"{label} · {beat['note']}"
+        laid = cues(said, lang)
+        total, at = sum(len(" ".join(lines)) for lines in laid), start
+        for n, lines in enumerate(laid, start=1):
+            share = (end - start) * len(" ".join(lines)) / total
+            name = label if len(laid) == 1 else f"{label}/{n}"
+            shown = min(share, LONGEST)
+            captions.captions.append(
+                webvtt.Caption(
+                    timestamp(at), timestamp(at + shown), "\n".join(lines), identifier=name
+                )
+            )
+            at += share
+    return captions
 
 
 def chapter_cues(timeline: dict) -> webvtt.WebVTT:
