@@ -10,6 +10,7 @@ from gdkit.mobjects import (
     beside,
     caption,
     face_camera,
+    legible,
     panel,
 )
 from gdkit.screen import orientation, overlap, to_screen
@@ -196,6 +197,9 @@ class M10(SurfaceDescent):
     tol = 1e-4  # each run stops on its own when |∇h| <= tol
     max_steps = 500
     label_size = 30  # the balls' z labels
+    # ... on a backing a shade lighter than the background: a tag seen whole, over the
+    # surface or not
+    label_backing, label_opacity = GREY_E, 0.9
     view = dict(theta_degrees=165, phi_degrees=45, height=11)
     end_view = dict(theta_degrees=110, phi_degrees=38, height=9.5)
     end_focus = 0.4  # from the surface's middle (0) to the kept ball (1)
@@ -289,10 +293,11 @@ class M10(SurfaceDescent):
         ball = self.balls[i]
         z = self.axes.p2c(ball.get_center())[2]  # shown from the start: no first rebuild
         number = Number(z, num_decimal_places=4, font_size=self.label_size)
-        # In the ball's colour, lightened to be read on the label's dark backing.
+        # In the ball's colour, as light as it takes to read at 7:1 (WCAG's AAA) on its backing.
         text = VGroup(Tex("z =", font_size=self.label_size), number)
-        text.set_color(interpolate_color(color, WHITE, 0.25))
-        template = panel(text, buff=0.06)
+        backing = dict(color=self.label_backing, opacity=self.label_opacity)
+        text.set_color(legible(color, backing["color"], backing["opacity"], ratio=7))
+        template = panel(text, buff=0.06, **backing)
 
         def refresh(t):
             number.set_value(self.axes.p2c(ball.get_center())[2])

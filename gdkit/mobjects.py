@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 from manimlib import (
+    BLACK,
     BLUE_B,
     BLUE_C,
     GREY_B,
@@ -113,11 +114,52 @@ class Coordinates(VGroup):
             yield number
 
 
-def panel(mob: Mobject, opacity: float = 0.8, buff: float = 0.15) -> VGroup:
+def panel(mob: Mobject, opacity: float = 0.8, buff: float = 0.15, color=BLACK) -> VGroup:
     """`mob` on a dark backing, to be read over whatever lies behind it."""
     from manimlib import BackgroundRectangle
 
-    return VGroup(BackgroundRectangle(mob, fill_opacity=opacity, buff=buff), mob)
+    return VGroup(BackgroundRectangle(mob, color=color, fill_opacity=opacity, buff=buff), mob)
+
+
+def contrast(a, b) -> float:
+    """The contrast ratio of colours `a` and `b` as WCAG 2 defines it: 1 (none) to 21."""
+    from manimlib.utils.color import color_to_rgb
+
+    def luminance(color) -> float:
+        c = np.asarray(color_to_rgb(color), float)
+        linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return float(linear @ (0.2126, 0.7152, 0.0722))
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def backed(behind, backing=BLACK, opacity: float = 0.8):
+    """The colour a backing of `opacity` shows over `behind`: blended as OpenGL draws it, on
+    the sRGB values (manimlib's `interpolate_color` blends their squares)."""
+    from manimlib.utils.color import color_to_rgb, rgb_to_hex
+
+    rgb = (1 - opacity) * np.asarray(color_to_rgb(behind)) + opacity * np.asarray(
+        color_to_rgb(backing)
+    )
+    return rgb_to_hex(rgb)
+
+
+def legible(color, backing=BLACK, opacity: float = 0.8, behind=WHITE, ratio: float = 4.5):
+    """`color`, made lighter (its hue and saturation kept) no more than it takes to read at
+    `ratio` (WCAG's 4.5:1 for text) on a backing of `opacity` over the brightest thing
+    behind it (`behind`)."""
+    import colorsys
+
+    from manimlib.utils.color import color_to_rgb, rgb_to_hex
+
+    under = backed(behind, backing, opacity)
+    hue, lightness, saturation = colorsys.rgb_to_hls(*color_to_rgb(color))
+    for light in np.linspace(lightness, 1, 101):
+        lighter = rgb_to_hex(colorsys.hls_to_rgb(hue, light, saturation))
+        if contrast(lighter, under) >= ratio:
+            return lighter
+    return WHITE
 
 
 def baseline(mob: Mobject) -> float:

@@ -313,3 +313,40 @@ def test_layers_are_drawn_far_to_near():
     distance = np.linalg.norm(faces - eye, axis=1)
     assert np.all(np.diff(distance) <= 1e-9)  # each face no nearer than the next
     assert sorted(layer.triangle_indices.reshape(-1, 3).tolist()) == sorted(layer.faces.tolist())
+
+
+def test_m10_z_labels_read_at_least_4_5_to_1_on_their_backing_and_are_20_px_high():
+    """Each ball's "z = ..." read-out, the punchline's included: its glyphs against its
+    backing where the backing lies over the brightest surface (WCAG 2's 4.5:1 for text),
+    and its glyphs at least 20 px high at 1080p, at every beat end."""
+    from manimlib import WHITE
+    from manimlib.utils.color import rgb_to_hex
+
+    from gdkit.mobjects import backed, contrast
+
+    def fill(mob):  # as drawn (manimlib's get_fill_color names some greys "white")
+        *rgb, opacity = mob.data["fill_rgba"][0]
+        return rgb_to_hex(rgb), opacity
+
+    def read_outs(scene):
+        seen = []
+        for label in scene.labels:
+            if label not in scene.get_mobject_family_members():
+                continue
+            backing, text = label
+            under = backed(WHITE, *fill(backing))
+            glyphs = text.family_members_with_points()
+            ratio = min(contrast(fill(glyph)[0], under) for glyph in glyphs)
+            (_, y0), (_, y1) = screen_box(text, scene.frame, SCREEN)
+            seen.append((round(ratio, 2), round(float(y1 - y0), 1)))
+        return seen
+
+    seen = at_beat_ends("M10", "zh", read_outs)
+    assert [len(labels) for labels in seen.values()] == [4, 1]
+    low = [
+        (beat, ratio, high)
+        for beat, labels in seen.items()
+        for ratio, high in labels
+        if ratio < 4.5 or high < 20
+    ]
+    assert low == [], seen
