@@ -74,7 +74,7 @@ class M3(BeatScene3D):
         ).follow_camera(frame)
         self.dot = dot = Sphere(radius=0.06, resolution=(16, 8)).set_color(RED).set_z_index(OVER)
         frame.reorient(**self.far_view)
-        axes, axis_labels = self.get_axes()
+        axes, self.axis_labels = axes, axis_labels = self.get_axes()
         self.add(surface, axes, dot, *axis_labels)
         self.caption = VGroup()
 
@@ -114,10 +114,12 @@ class M3(BeatScene3D):
                     for turn in (0, 35, -35, 70, -70)
                 ],
                 size,
-                self.lines()[:4],  # off the axes and arrows (it names the circle it is on)
+                self.lines(circle=False),  # off the axes and arrows (it names the circle)
                 memory=h_memory,
+                now=self.time,
             ),
         )
+        self.h_label = h_label
         self.show_caption("circle_h")
         self.play(ShowCreation(circle), FadeIn(h_label), run_time=2)
         self.wait()
@@ -135,7 +137,7 @@ class M3(BeatScene3D):
             lambda a: self.sized(a).put(self.step_end(), self.step_end() + self.change() * OUT)
         ).set_z_index(OVER)
         direction_arc = always_redraw(self.get_direction_arc)
-        direction_label = self.get_direction_label()
+        self.direction_label = direction_label = self.get_direction_label()
         self.show_caption("step_plus_x")
         self.play(
             self.view["height"].animate.set_value(3.6),
@@ -164,6 +166,7 @@ class M3(BeatScene3D):
         # M3.7 its direction angles: α from +x, β from +y, seen from higher up
         self.beat(7)
         angle_arcs, angle_labels = self.get_angle_marks()
+        self.angle_labels = angle_labels
         self.show_caption("angles")
         self.play(
             FadeOut(direction_arc),
@@ -270,17 +273,37 @@ class M3(BeatScene3D):
         the label h."""
         return -self.h * np.array([*unit(self.angle.get_value() + turn), 0.0])
 
-    def lines(self):
-        """What labels keep off: the axes, the step and its change (world segments)."""
+    def lines(self, circle: bool = True, axes: bool = True):
+        """What labels keep off (world segments): the axes, the step and its change with the
+        outlines of their heads, and the circle of radius h."""
         end = self.step_end()
+        top = end + self.change() * OUT
         ring = [self.h * np.array([*unit(a), 0.0]) for a in range(0, 361, 24)]
         return [
-            (-3 * RIGHT, 3 * RIGHT),
-            (-3 * UP, 3 * UP),
+            *([(-3 * RIGHT, 3 * RIGHT), (-3 * UP, 3 * UP)] if axes else ()),
             (ORIGIN, end),
-            (end, end + self.change() * OUT),
-            *zip(ring[:-1], ring[1:], strict=True),  # the circle of radius h
+            (end, top),
+            *self.head(ORIGIN, end),
+            *self.head(end, top),
+            *(zip(ring[:-1], ring[1:], strict=True) if circle else ()),
         ]
+
+    def head(self, start, end) -> list:
+        """The outline of the head of an arrow from `start` to `end` as it is drawn (see
+        `sized`): from its point to four points round its base."""
+        grow = max(1.0, self.frame.get_height() / 3.6)
+        length, radius = (grow * self.arrow_size[k] for k in ("tip_length", "tip_radius"))
+        along = end - start
+        size = np.linalg.norm(along)
+        if size < 1e-6:
+            return []
+        along = along / size
+        base = end - min(length, 0.5 * size) * along
+        across = np.cross(along, OUT if abs(along[2]) < 0.9 else RIGHT)
+        across /= np.linalg.norm(across)
+        round_ = (across, np.cross(along, across))
+        rim = [base + sign * radius * v for v in round_ for sign in (1, -1)]
+        return [(end, point) for point in rim] + [(rim[0], rim[1]), (rim[2], rim[3])]
 
     def change(self) -> float:
         """Δg for the current step: on the tangent plane, on the surface, or between."""
@@ -324,7 +347,7 @@ class M3(BeatScene3D):
                 beside(self.frame, end, end - side, size, gap=0.2)
                 for side in (up, -up, right, -right)
             ]
-            return clear_spot(self.frame, spots, size, self.lines(), memory=memory)
+            return clear_spot(self.frame, spots, size, self.lines(), memory=memory, now=self.time)
 
         return place
 
@@ -365,14 +388,16 @@ class M3(BeatScene3D):
             t.center()
 
         def place(size):
-            # Beside the vertical arrow, to its right on screen (or left), clear of lines.
+            # Beside the vertical arrow, to its right on screen (or left), clear of the arrows
+            # and the circle (its backing hides an axis that passes behind it).
             end, rise, right = self.step_end(), self.change() * OUT, screen_right(self.frame)
             spots = [
                 beside(self.frame, end + k * rise, end + k * rise - side * right, size, gap=0.25)
                 for side in (1, -1)
                 for k in (0.5, 0.75, 0.25, 1.0)
             ]
-            return clear_spot(self.frame, spots, size, self.lines(), memory=memory)
+            lines = self.lines(axes=False)
+            return clear_spot(self.frame, spots, size, lines, memory=memory, now=self.time)
 
         memory = {}
         return self.label(template, place, refresh)
@@ -396,7 +421,9 @@ class M3(BeatScene3D):
             ]
             spots = [beside(self.frame, point, ORIGIN, size, 0.08) for point in on_arc]
             lines = self.lines()
-            return clear_spot(self.frame, spots, size, lines, margin=0.12, memory=memory)
+            return clear_spot(
+                self.frame, spots, size, lines, margin=0.12, memory=memory, now=self.time
+            )
 
         return self.label(VGroup(number), place, refresh)
 
@@ -411,11 +438,14 @@ class M3(BeatScene3D):
         beta.set_z_index(OVER)
 
         def along(arc, proportions):
+            memory = {}
             return lambda size: clear_spot(
                 self.frame,
                 [beside(self.frame, arc.pfp(p), ORIGIN, size, gap=0.1) for p in proportions],
                 size,
                 self.lines(),
+                memory=memory,
+                now=self.time,
             )
 
         alpha_label = self.label(  # on the side of the arc away from the step

@@ -34,6 +34,7 @@ from gdkit.objectives import Objective
 from gdkit.text import text
 
 FONT_SIZE = 32
+RGBA = ("fill_rgba", "stroke_rgba")  # a vectorized mobject's colours, opacity last
 
 
 def caption(key: str, font_size: int = FONT_SIZE, color=WHITE, **math: str | Mobject) -> VGroup:
@@ -538,16 +539,19 @@ def face_camera(template: Mobject, frame, anchor, before=None) -> Mobject:
         toward_camera = (where - frame.get_center()) @ orientation[:, 2]
         perspective = max(1 - toward_camera / frame.get_focal_distance(), 0.05)
         turn = orientation * (frame.get_height() / FRAME_HEIGHT * perspective)
+        targets = mob.family_members_with_points()
         if (
             "turn" in last
             and np.array_equal(turn, last["turn"])
             and np.array_equal(where, last["where"])
             and len(points) == len(last["points"])
             and all(map(np.array_equal, points, last["points"]))
+            # and no animation (a fade) moved what it last placed
+            and len(targets) == len(last["placed"])
+            and all(np.array_equal(t.get_points(), p) for t, p in zip(targets, last["placed"]))
         ):
             return
         last.update(turn=turn, where=where, points=[p.copy() for p in points])
-        targets = mob.family_members_with_points()
         if [len(p) for p in points] != [len(t.get_points()) for t in targets]:
             mob.become(template)  # new glyphs: take everything, style included
             mob.deactivate_depth_test()
@@ -556,9 +560,16 @@ def face_camera(template: Mobject, frame, anchor, before=None) -> Mobject:
         every = np.vstack(placed)
         offset = where - (every.min(axis=0) + every.max(axis=0)) / 2
         for target, part, p in zip(targets, parts, placed, strict=True):
-            target.set_data(part.data)  # as `become` would, then placed
+            # As `become` would, but for the opacity a fade in progress has given it.
+            shown = {
+                key: target.data[key][:, 3].copy() for key in RGBA if key in target.data.dtype.names
+            }
+            target.set_data(part.data)
+            for key, alpha in shown.items():
+                target.data[key][:, 3] = alpha
             target.data["point"][:] = p + offset
             target.refresh_bounding_box()
+        last["placed"] = [t.get_points().copy() for t in targets]
 
     update(shown)
     return shown.add_updater(update)
@@ -593,29 +604,56 @@ def beside(frame, point, away_from, size, gap: float = 0.15) -> np.ndarray:
     return np.asarray(point, float) + (gap + reach) * (direction[0] * right + direction[1] * up)
 
 
-def clear_spot(frame, candidates, size, segments, margin: float = 0.06, memory=None):
+def clear_spot(
+    frame, candidates, size, segments, margin: float = 0.06, memory=None, now=None,
+    patience: float = 1.0, glide: float = 0.8,
+):  # fmt: skip
     """The first of `candidates` (world points, each a label's centre) where a label `size`
     = (width, height) screen units big crosses none of `segments` (pairs of world points:
-    axes, arrows) on screen; the first candidate when none is clear. With a `memory` dict,
-    the candidate chosen last time is kept while it stays clear: labels do not hop."""
-    from manimlib import FRAME_HEIGHT, FRAME_WIDTH
+    axes, arrows) on screen; the first candidate when none is clear.
+
+    With a `memory` dict a label keeps its spot: the candidate chosen last stays while it is
+    clear, and for `patience` seconds once it is not (a line passing by moves nothing); then
+    it takes the clear one nearest on screen and glides there over `glide` seconds (`now`:
+    the scene's time, in seconds; without it, it moves at once)."""
+    from manimlib import FRAME_HEIGHT, FRAME_WIDTH, smooth
 
     from gdkit.screen import to_screen
 
+    candidates = np.asarray(candidates, float)
     units = (FRAME_WIDTH, FRAME_HEIGHT)  # screen units, y down
     half = np.asarray(size, float) / 2 + margin
     ends = to_screen(frame, np.asarray(segments, float), units).reshape(-1, 2, 1, 2)
     along = np.linspace(0, 1, 40)[:, None]
     samples = (ends[:, 0] + along * (ends[:, 1] - ends[:, 0])).reshape(-1, 2)
-    centres = to_screen(frame, np.asarray(candidates, float), units)
+    centres = to_screen(frame, candidates, units)
     # clear[i]: no sample of any line falls inside the label's box around candidate i
     near = (np.abs(samples[None] - centres[:, None]) < half).all(axis=2)
     clear = ~near.any(axis=1)
+    first = next((i for i in range(len(candidates)) if clear[i]), 0)
+    if memory is None:
+        return candidates[first]
 
-    order = list(range(len(candidates)))
-    if memory is not None and memory.get("chosen", len(candidates)) < len(candidates):
-        order.insert(0, memory["chosen"])
-    chosen = next((i for i in order if clear[i]), order[0])
-    if memory is not None:
-        memory["chosen"] = chosen
-    return candidates[chosen]
+    def offset() -> np.ndarray:  # of the label from its spot, while it glides there
+        if now is None or "since" not in memory:
+            return np.zeros(3)
+        left = 1 - smooth(min(1.0, (now - memory["since"]) / glide))
+        return left * memory["offset"]
+
+    chosen = memory.get("chosen")
+    if chosen is None or chosen >= len(candidates):
+        memory.clear()
+        memory["chosen"] = chosen = first
+    if clear[chosen]:
+        memory.pop("blocked", None)
+    else:
+        blocked = memory.setdefault("blocked", now)
+        if (now is None or now - blocked >= patience) and clear.any():
+            # The clear spot nearest on screen to where the label is: it keeps its side if
+            # it can.
+            shown = candidates[chosen] + offset()
+            at = to_screen(frame, [shown], units)[0]
+            chosen = min(np.flatnonzero(clear), key=lambda i: np.linalg.norm(centres[i] - at))
+            memory.update(chosen=chosen, offset=shown - candidates[chosen], since=now)
+            memory.pop("blocked")
+    return candidates[chosen] + offset()

@@ -350,3 +350,61 @@ def test_m10_z_labels_read_at_least_4_5_to_1_on_their_backing_and_are_20_px_high
         if ratio < 4.5 or high < 20
     ]
     assert low == [], seen
+
+
+def m3_label_moves(lang: str, fps: int = 30) -> dict[str, list[tuple[float, float]]]:
+    """Every frame of M3 at `fps`: for each label on screen, how far (px at 1080p) it moved
+    between two frames beyond what it names, with the scene's time."""
+    from manimlib import OUT, RIGHT, UP
+
+    def named(scene) -> dict:
+        a = np.radians(scene.angle.get_value())
+        end = scene.step_end()
+        arc = scene.arc_radius * np.array([np.cos(a / 2), np.sin(a / 2), 0.0])
+        labels = {
+            "x": (scene.axis_labels[0], scene.axis_end(RIGHT)),
+            "y": (scene.axis_labels[1], scene.axis_end(UP)),
+            "h": (getattr(scene, "h_label", None), scene.opposite_step()),
+            "Δg": (getattr(scene, "change_label", None), end + 0.5 * scene.change() * OUT),
+            "angle": (getattr(scene, "direction_label", None), arc),
+        }
+        for name, label in zip("αβ", getattr(scene, "angle_labels", ()), strict=False):
+            labels[name] = (label, np.zeros(3))
+        shown = scene.get_mobject_family_members()
+        return {  # the centre of what the label draws, and of what it names
+            name: np.array(
+                [
+                    screen_box(label, scene.frame, SCREEN).mean(axis=0),
+                    *to_screen(scene.frame, [point], SCREEN),
+                ]
+            )
+            for name, (label, point) in labels.items()
+            if label is not None and label in shown
+        }
+
+    last, moves = {}, {}
+
+    def look(scene):
+        nonlocal last
+        now = named(scene)
+        for name, (label, point) in now.items():
+            if name in last:
+                before_label, before_point = last[name]
+                moved = (label - before_label) - (point - before_point)
+                moves.setdefault(name, []).append((scene.time, float(np.linalg.norm(moved))))
+        last = now
+
+    every_frame("M3", lang, fps, look)
+    return moves
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_m3_labels_glide_and_never_jump_between_two_frames(lang):
+    """A label keeps its side; when it must change it glides there: between two frames at
+    30 fps none moves more than 40 px (at 1080p) beyond what it names moves."""
+    moves = m3_label_moves(lang)
+    assert set(moves) >= {"x", "y", "h", "Δg", "angle", "α", "β"}
+    jumps = {
+        name: [(round(t, 2), round(d)) for t, d in seen if d > 40] for name, seen in moves.items()
+    }
+    assert {name: j for name, j in jumps.items() if j} == {}
