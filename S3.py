@@ -326,7 +326,8 @@ class M3(BeatScene3D):
 
     # Pieces
     def get_axes(self):
-        axes = Group(*(Line3D(-3 * v, 3 * v, width=0.015).set_color(GREY_B) for v in (RIGHT, UP)))
+        # Strokes: as wide on screen at every size and zoom (a thin mesh aliases away at 480p).
+        axes = VGroup(*(Line(-3 * v, 3 * v).set_stroke(GREY_B, 3) for v in (RIGHT, UP)))
         labels = Group(
             *(
                 self.label(Tex(name, font_size=self.label_size), self.axis_place(v))
@@ -378,7 +379,8 @@ class M3(BeatScene3D):
         number = Number(0, num_decimal_places=3, include_sign=True, font_size=size)
         text = VGroup(Tex(r"\Delta g =", font_size=size), number)
         text.arrange(RIGHT, buff=0.12).set_color(self.change_color)
-        backing = BackgroundRectangle(text, fill_opacity=0.75, buff=0.08)
+        # A shade lighter than the background: the tag is seen whole, over the plane or not.
+        backing = BackgroundRectangle(text, color=GREY_E, fill_opacity=0.9, buff=0.08)
         template = VGroup(backing, text)
 
         def refresh(t):

@@ -408,3 +408,40 @@ def test_m3_labels_glide_and_never_jump_between_two_frames(lang):
         name: [(round(t, 2), round(d)) for t, d in seen if d > 40] for name, seen in moves.items()
     }
     assert {name: j for name, j in jumps.items() if j} == {}
+
+
+@pytest.mark.parametrize("size", [(854, 480), (1920, 1080)])
+def test_m3_axes_are_seen_whole_at_every_size(tmp_path, size):
+    """The axes at the end of M3.3 (the view furthest out with the plane): along each, where
+    it lies on screen, a line at least 1.5 px wide stands out from what is around it (a mesh
+    thinner than a pixel aliased away to a stub or dashes at 480p)."""
+    from manimlib import RIGHT, UP
+    from PIL import Image
+
+    ends = at_beat_ends("M3", "zh", lambda scene: [
+        to_screen(scene.frame, [-3 * v, 3 * v], SCREEN) for v in (RIGHT, UP)
+    ])[3]  # fmt: skip
+    result = subprocess.run(
+        [MANIM, "S3.py", "M3", "-s", "--beat", "3", "-r", "x".join(map(str, size)),
+         "--media", str(tmp_path), "-q"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (still,) = tmp_path.rglob("M3.beat-3.png")
+    image = np.asarray(Image.open(still).convert("L"), float)
+    scale = size[1] / SCREEN[1]
+    for name, (a, b) in zip("xy", ends, strict=True):
+        a, b = a * scale, b * scale
+        across = np.array([-(b - a)[1], (b - a)[0]]) / np.linalg.norm(b - a)
+        seen = []
+        for t in np.linspace(0.05, 0.95, 60):
+            x, y = a + t * (b - a)
+            if not (8 <= x < size[0] - 8 and 8 <= y < size[1] - 8):
+                continue  # off screen
+            profile = [image[int(round(y + k * across[1])), int(round(x + k * across[0]))]
+                       for k in range(-7, 8)]  # fmt: skip
+            around = np.median(profile)
+            seen.append(sum(max(0.0, p - around) for p in profile) / (200 - around))
+        assert len(seen) > 20, (name, len(seen))
+        thin = [round(w, 2) for w in seen if w < 1.5]
+        assert len(thin) <= 0.15 * len(seen), (name, thin)  # the dot, a label, the circle
