@@ -146,9 +146,9 @@ class M4(BeatScene):
 
         # M4.6 the same as a dot product: the gradient appears
         self.beat(6)
-        self.play(
-            FadeOut(VGroup(any_line, any_change)), rate.animate.next_to(results, DOWN, buff=0.6)
-        )
+        # The lines above go before the rate line rises through where they were.
+        self.play(FadeOut(VGroup(any_line, any_change)), run_time=0.6)
+        self.play(rate.animate.next_to(results, DOWN, buff=0.6), run_time=0.8)
         vector_form = self.tex(
             r"\frac{\Delta g}{h} = "
             rf"\left({DF_DX}\,\hat{{\imath}} + {DF_DY}\,\hat{{\jmath}}\right) \cdot "
@@ -178,7 +178,8 @@ class M4(BeatScene):
         """`new_line` written from `line`: the named parts fly over from it, the rest of the
         new line writes in, and `line` stays where it is."""
         copy = line.copy()
-        return Morph(copy, new_line, pairs=[(copy[p], new_line[p]) for p in parts], runs=False)
+        pairs = [(copy[p], new_line[p]) for p in parts]
+        return Morph(copy, new_line, pairs=pairs, runs=False, from_copy=True)
 
 
 class M6(BeatScene):

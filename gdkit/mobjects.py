@@ -364,9 +364,12 @@ class Morph(AnimationGroup):
     fades out, or in, where it stands. No glyph ever turns into another, so no frame shows
     glyph soup. `pairs` adds (source part, target part) matches found by name; with
     `runs=False` only those move (a line derived from another: the terms it takes from it fly
-    over, the rest of the new line writes in)."""
+    over, the rest of the new line writes in); `from_copy` says `source` is a copy of a line
+    that stays on screen."""
 
-    def __init__(self, source, target, pairs=(), runs=True, run_time: float = 2, **kwargs):
+    def __init__(
+        self, source, target, pairs=(), runs=True, from_copy=False, run_time: float = 2, **kwargs
+    ):
         from difflib import SequenceMatcher
 
         from manimlib import FadeIn, FadeOut, Transform
@@ -396,12 +399,21 @@ class Morph(AnimationGroup):
                 matched += zip(rest_a[i : i + size], rest_b[j : j + size], strict=True)
         moves = [(a, b) for a, b in matched if same_glyph(a, b)]
         moved_a, moved_b = {id(a) for a, _ in moves}, {id(b) for _, b in moves}
-        # Out, across, in: what goes has faded before the shared glyphs cross the space, and
-        # what is new writes in once they have passed, so nothing overlaps on the way.
+        staying = [g for g in glyphs_a if id(g) not in moved_a]
+        if from_copy:
+            # `source` is a copy over a line that stays: what does not move is not drawn
+            # twice, and what moves leaves the line as it comes into view.
+            for glyph in staying:
+                glyph.set_opacity(0)
+            for glyph, _ in moves:
+                glyph.set_opacity(0)
+            staying = []
+        # Out, across, in: what goes has faded before the shared glyphs leave, and what is
+        # new writes in once they have arrived, so nothing overlaps on the way.
         super().__init__(
-            *(Transform(a, b, rate_func=between(0.2, 0.8)) for a, b in moves),
-            *(FadeOut(g, rate_func=between(0, 0.4)) for g in glyphs_a if id(g) not in moved_a),
-            *(FadeIn(g, rate_func=between(0.6, 1)) for g in glyphs_b if id(g) not in moved_b),
+            *(Transform(a, b, rate_func=between(0.25, 0.75)) for a, b in moves),
+            *(FadeOut(g, rate_func=between(0, 0.25)) for g in staying),
+            *(FadeIn(g, rate_func=between(0.75, 1)) for g in glyphs_b if id(g) not in moved_b),
             run_time=run_time,
             **kwargs,
         )

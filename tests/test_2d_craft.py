@@ -197,3 +197,35 @@ def test_the_soup_check_catches_a_melting_transform():
     melt.ends = ends
     frames = [(melt, [g.copy() for g in melt.mobject.family_members_with_points()])]
     assert glyph_soup(frames) != []
+
+
+def stacked_glyphs(name: str) -> list[float]:
+    """The times (10 fps) of frames of shot `name` where a glyph is drawn over a copy of
+    itself: two glyphs of one shape, both seen (opacity over 5%), their boxes nearly one."""
+    from gdkit.mobjects import same_glyph
+
+    times = []
+
+    def look(scene):
+        glyphs = [
+            (m, *np.ptp(p := m.get_points()[:, :2], axis=0), p.min(axis=0), p.max(axis=0))
+            for m in scene.get_mobject_family_members()
+            if hasattr(m, "get_fill_opacity") and m.has_points() and not m.submobjects
+            and m.get_fill_opacity() > 0.05 and "Rectangle" not in type(m).__name__
+        ]  # fmt: skip
+        for i, (a, wa, ha, lo_a, hi_a) in enumerate(glyphs):
+            for b, wb, hb, lo_b, hi_b in glyphs[i + 1 :]:
+                inter = np.prod(np.clip(np.minimum(hi_a, hi_b) - np.maximum(lo_a, lo_b), 0, None))
+                union = wa * ha + wb * hb - inter
+                if union > 1e-6 and inter / union > 0.8 and same_glyph(a, b):
+                    times.append(round(scene.time, 1))
+                    return
+
+    every_frame(name, "en", 10, look)
+    return times
+
+
+def test_a_derived_line_never_draws_a_copy_over_its_source():
+    """M4 writes each line from the one above: the terms it takes fly over from it, and
+    nothing of the line that stays is drawn twice (a copy over it reads as a bold flash)."""
+    assert stacked_glyphs("M4") == []
