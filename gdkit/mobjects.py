@@ -560,7 +560,7 @@ def face_camera(template: Mobject, frame, anchor, before=None) -> Mobject:
             and all(map(np.array_equal, points, last["points"]))
             # and no animation (a fade) moved what it last placed
             and len(targets) == len(last["placed"])
-            and all(np.array_equal(t.get_points(), p) for t, p in zip(targets, last["placed"]))
+            and all(map(np.array_equal, (t.get_points() for t in targets), last["placed"]))
         ):
             return
         last.update(turn=turn, where=where, points=[p.copy() for p in points])
