@@ -220,8 +220,8 @@ class M9(BeatScene):
         formula = Tex(
             rf"\nabla f({args}) = {terms}", font_size=self.font_size, t2c={r"\nabla f": YELLOW}
         )
-        # Left-aligned: the terms already there stay put as new ones join on the right.
-        return fit_width(formula, 0.86 * FRAME_WIDTH).to_edge(LEFT, buff=0.8)
+        # Centred: as a term joins on the right, the terms already there make room for it.
+        return fit_width(formula, 0.86 * FRAME_WIDTH).center()
 
     def construct(self):
         # M9.1 the gradient grows one variable at a time

@@ -229,3 +229,27 @@ def test_a_derived_line_never_draws_a_copy_over_its_source():
     """M4 writes each line from the one above: the terms it takes fly over from it, and
     nothing of the line that stays is drawn twice (a copy over it reads as a bold flash)."""
     assert stacked_glyphs("M4") == []
+
+
+def test_m9_formula_is_centred_as_it_grows():
+    """The gradient gains a term at a time: in every frame (10 fps) once the first is
+    written, what is on screen sits about the middle, not at its left with the right half
+    empty."""
+    off_centre = []
+
+    def look(scene):
+        if scene.num_plays == 0:
+            return  # written from left to right
+        glyphs = [
+            m.get_points()[:, 0]
+            for m in scene.get_mobject_family_members()
+            if hasattr(m, "get_fill_opacity") and m.has_points() and m.get_fill_opacity() > 0.5
+        ]
+        if glyphs:
+            every = np.concatenate(glyphs)
+            middle = (every.min() + every.max()) / 2
+            if abs(middle) > 1.2:  # of a screen 14.2 units wide (a term joining moves it a little)
+                off_centre.append((round(scene.time, 1), round(float(middle), 2)))
+
+    every_frame("M9", "en", 10, look)
+    assert off_centre == []
