@@ -17,7 +17,7 @@ from gdkit.mobjects import (
     screen_right,
     screen_up,
 )
-from gdkit.screen import to_screen
+from gdkit.screen import farthest_inside
 
 
 class M3(BeatScene3D):
@@ -356,13 +356,7 @@ class M3(BeatScene3D):
         """Where an axis label goes: as far along the axis as the view shows it, inside the
         middle of the screen (clear of the caption above and the subtitles below), away
         from what the shot is about at its centre."""
-        lo, hi = 0.0, reach
-        for _ in range(12):  # the axis leaves that box once, somewhere in [lo, hi]
-            t = (lo + hi) / 2
-            x, y = to_screen(self.frame, t * v, (2, 2))[0] - 1  # -1..1, y down
-            inside = abs(x) < 0.8 and -0.55 < y < 0.62  # below the caption, above subtitles
-            lo, hi = (t, hi) if inside else (lo, t)
-        return lo * v
+        return farthest_inside(self.frame, ORIGIN, reach * v)
 
     def label(self, template, place, before=None):
         """A label that faces the camera, drawn over everything; `place(size)` says where

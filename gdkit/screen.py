@@ -65,3 +65,25 @@ def screen_box(mob, frame, resolution=(1920, 1080)) -> np.ndarray | None:
 def overlap(a, b) -> bool:
     """Whether two boxes [[x0, y0], [x1, y1]] share any area."""
     return bool(np.all(np.minimum(a[1], b[1]) > np.maximum(a[0], b[0])))
+
+
+def farthest_inside(frame, start, end, box=((-0.8, 0.8), (-0.55, 0.62))) -> np.ndarray:
+    """The point of the segment from `start` to `end` (world points) nearest `end` that the
+    view shows inside `box` ((x0, x1), (y0, y1) of the screen from -1 to 1, y down: by
+    default below a caption and above the subtitles); `end` when none of it is inside."""
+    start, end = np.asarray(start, float), np.asarray(end, float)
+    (x0, x1), (y0, y1) = box
+
+    def inside(t: float) -> bool:
+        x, y = to_screen(frame, start + t * (end - start), (2, 2))[0] - 1
+        return x0 < x < x1 and y0 < y < y1
+
+    steps = np.linspace(1, 0, 41)
+    lo = next((t for t in steps if inside(t)), None)
+    if lo is None:
+        return end
+    hi = min(1.0, lo + 1 / 40)
+    for _ in range(8):  # where the segment leaves the box, between lo and hi
+        t = (lo + hi) / 2
+        lo, hi = (t, hi) if inside(t) else (lo, t)
+    return start + lo * (end - start)
