@@ -13,7 +13,7 @@ from gdkit.mobjects import (
     legible,
     panel,
 )
-from gdkit.screen import farthest_inside, orientation, overlap, to_screen
+from gdkit.screen import orientation, overlap, to_screen
 
 
 def vanish(ball):
@@ -47,25 +47,17 @@ class SurfaceDescent(BeatScene3D):
         return axes
 
     def get_axis_labels(self, axes):
-        """x, y, z beyond the ends of the axes, facing the camera; where an end is out of the
-        middle of the screen (in the subtitles, say), beyond as much of the axis as is in it."""
+        """x, y, z beyond the ends of the axes, facing the camera."""
         ends = (axes.x_axis.get_end(), axes.y_axis.get_end(), axes.z_axis.get_end())
-
-        def place(size, end):
-            origin = axes.get_origin()
-            seen = farthest_inside(self.frame, origin, end, box=((-0.9, 0.9), (-0.8, 0.5)))
-            return beside(self.frame, seen, origin, size)
-
-        self.axis_labels = Group(
+        return Group(
             *(
                 self.label(
                     Tex(name, font_size=self.axis_label_size),
-                    lambda size, end=end: place(size, end),
+                    lambda size, end=end: beside(self.frame, end, axes.get_origin(), size),
                 )
                 for name, end in zip("xyz", ends, strict=True)
             )
         ).set_z_index(LABELS)
-        return self.axis_labels
 
     def label(self, template, place, before=None):
         """A label facing the camera, drawn over everything; `place(size)` gives its centre

@@ -445,25 +445,3 @@ def test_m3_axes_are_seen_whole_at_every_size(tmp_path, size):
         assert len(seen) > 20, (name, len(seen))
         thin = [round(w, 2) for w in seen if w < 1.5]
         assert len(thin) <= 0.15 * len(seen), (name, thin)  # the dot, a label, the circle
-
-
-@pytest.mark.parametrize("name", ["M8", "M10"])
-def test_axis_labels_stay_out_of_the_subtitles(name):
-    """At every beat end the x, y and z labels that are seen sit above the bottom 15% of
-    the screen, where a player draws the subtitles."""
-
-    def bottoms(scene):
-        shown = scene.get_mobject_family_members()
-        return [
-            round(float(screen_box(label, scene.frame, SCREEN)[1][1]) / SCREEN[1], 3)
-            for label in scene.axis_labels
-            if label in shown
-            and max(m.get_fill_opacity() for m in label.family_members_with_points()) > 0.05
-        ]
-
-    low = {
-        beat: b
-        for beat, seen in at_beat_ends(name, "zh", bottoms).items()
-        if (b := [y for y in seen if y > 0.85])
-    }
-    assert low == {}
