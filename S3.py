@@ -259,13 +259,16 @@ class M3(BeatScene3D):
     def step_end(self):
         return self.step.get_value() * self.direction()
 
-    def sized(self, arrow):
-        """The arrow as thick on screen however far the camera pulls back (never thinner than
-        at the closest view, 3.6 units high)."""
+    def drawn_arrow_size(self) -> dict:
+        """`arrow_size` as drawn: as thick on screen however far the camera pulls back (never
+        thinner than at the closest view, 3.6 units high)."""
         grow = max(1.0, self.frame.get_height() / 3.6)
-        arrow.width, arrow.tip_length, arrow.tip_radius = (
-            grow * size for size in self.arrow_size.values()
-        )
+        return {key: grow * size for key, size in self.arrow_size.items()}
+
+    def sized(self, arrow):
+        """The arrow at its drawn size."""
+        for key, size in self.drawn_arrow_size().items():
+            setattr(arrow, key, size)
         return arrow
 
     def opposite_step(self, turn: float = 0):
@@ -289,10 +292,10 @@ class M3(BeatScene3D):
         ]
 
     def head(self, start, end) -> list:
-        """The outline of the head of an arrow from `start` to `end` as it is drawn (see
-        `sized`): from its point to four points round its base."""
-        grow = max(1.0, self.frame.get_height() / 3.6)
-        length, radius = (grow * self.arrow_size[k] for k in ("tip_length", "tip_radius"))
+        """The outline of the head of an arrow from `start` to `end` as it is drawn: from its
+        point to four points round its base."""
+        drawn = self.drawn_arrow_size()
+        length, radius = drawn["tip_length"], drawn["tip_radius"]
         along = end - start
         size = np.linalg.norm(along)
         if size < 1e-6:

@@ -296,9 +296,8 @@ class M10(SurfaceDescent):
         # In the ball's colour, as light as it takes to read at 5.5:1 on its backing (WCAG asks
         # 4.5:1 of text; lighter still, the colours of the runs would all look white).
         text = VGroup(Tex("z =", font_size=self.label_size), number)
-        backing = dict(color=self.label_backing, opacity=self.label_opacity)
-        text.set_color(legible(color, backing["color"], backing["opacity"], ratio=5.5))
-        template = panel(text, buff=0.06, **backing)
+        text.set_color(legible(color, self.label_backing, self.label_opacity, ratio=5.5))
+        template = panel(text, self.label_opacity, buff=0.06, color=self.label_backing)
 
         def refresh(t):
             number.set_value(self.axes.p2c(ball.get_center())[2])

@@ -114,18 +114,22 @@ def publish(video_temporary: Path, video: Path, sidecar: dict) -> None:
             os.replace(sidecar_temporary.path, sidecar_path(video))
 
 
-def probe_frames(video: Path) -> int | None:
-    """The number of frames in a video's stream, from its header."""
-    result = subprocess.run(
+def probe(video: Path, entries: str) -> str:
+    """What ffprobe shows of the `entries` (`stream=nb_frames`) of a video's stream, as CSV."""
+    return subprocess.run(
         [
             "ffprobe", "-v", "error", "-select_streams", "v:0",
-            "-show_entries", "stream=nb_frames", "-of", "csv=p=0", str(video),
+            "-show_entries", entries, "-of", "csv=p=0", str(video),
         ],
         capture_output=True,
         text=True,
-    )  # fmt: skip
+    ).stdout  # fmt: skip
+
+
+def probe_frames(video: Path) -> int | None:
+    """The number of frames in a video's stream, from its header."""
     try:
-        return int(result.stdout.strip())
+        return int(probe(video, "stream=nb_frames").strip())
     except ValueError:
         return None
 
@@ -241,15 +245,7 @@ def read_sidecar(path: Path, film: bool = False) -> dict:
 
 def key_frames(video: Path, fps: int) -> set[int]:
     """The frames of `video` (counted from its first, at `fps`) that are key frames."""
-    result = subprocess.run(
-        [
-            "ffprobe", "-v", "error", "-select_streams", "v:0",
-            "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", str(video),
-        ],
-        capture_output=True,
-        text=True,
-    )  # fmt: skip
-    packets = [line.split(",") for line in result.stdout.split()]
+    packets = [line.split(",") for line in probe(video, "packet=pts_time,flags").split()]
     times = [(float(t), flags) for t, flags, *_ in packets if t not in ("", "N/A")]
     first = min((t for t, _ in times), default=0.0)
     return {round((t - first) * fps) for t, flags in times if "K" in flags}

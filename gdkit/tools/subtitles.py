@@ -10,12 +10,10 @@ from functools import cache
 import webvtt
 
 # Broadcast limits for a subtitle (the timed-text style guides of Netflix and the BBC): the
-# characters of a line, the lines of a cue, the characters a second a viewer reads, and how
-# long a cue stays on screen.
+# characters of a line (two lines a cue), and the longest a cue stays on screen. The film is
+# paced for its narration, so each cue's share of its beat is long enough to read.
 LINE_LENGTH = {"zh": 16, "en": 42}
-LINES = 2
-READING_SPEED = {"zh": 9, "en": 20}
-SHORTEST, LONGEST = 5 / 6, 7.0
+LONGEST = 7.0
 
 SENTENCE_ENDS, CLAUSE_ENDS = ".?!。？！", ",:;，：；、"
 OPENING, CLOSING = "(（[“‘", ")）]”’" + SENTENCE_ENDS + CLAUSE_ENDS + "°"
@@ -86,7 +84,7 @@ LINE_BREAK = {3: 0, 2: 4, 1: 25, 0: 45, -1: 200}
 
 
 def cues(line: str, lang: str) -> list[list[str]]:
-    """`line` laid out as subtitles: cues of at most LINES lines of at most LINE_LENGTH
+    """`line` laid out as subtitles: cues of at most two lines of at most LINE_LENGTH
     characters, which end at sentences or clauses where they can, with lines that break
     where they read best and are about as long as each other (the layout of least cost)."""
     if not line.strip():
