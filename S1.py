@@ -179,7 +179,8 @@ class M4(BeatScene):
         new line writes in, and `line` stays where it is."""
         copy = line.copy()
         pairs = [(copy[p], new_line[p]) for p in parts]
-        return Morph(copy, new_line, pairs=pairs, runs=False, from_copy=True)
+        others = [m for m in self.mobjects if isinstance(m, VMobject) and m is not line]
+        return Morph(copy, new_line, pairs=pairs, runs=False, from_copy=True, clear_of=others)
 
 
 class M6(BeatScene):

@@ -24,6 +24,7 @@ from manimlib import (
     Surface,
     Tex,
     Text,
+    Transform,
     VGroup,
 )
 from manimlib.shader_wrapper import ShaderWrapper
@@ -365,14 +366,24 @@ class Morph(AnimationGroup):
     glyph soup. `pairs` adds (source part, target part) matches found by name; with
     `runs=False` only those move (a line derived from another: the terms it takes from it fly
     over, the rest of the new line writes in); `from_copy` says `source` is a copy of a line
-    that stays on screen."""
+    that stays on screen. A moving glyph is unseen while its way crosses that line, anything
+    in `clear_of`, or another moving glyph (the one with the longer way gives place), so text
+    never slides through text."""
 
     def __init__(
-        self, source, target, pairs=(), runs=True, from_copy=False, run_time: float = 2, **kwargs
+        self,
+        source,
+        target,
+        pairs=(),
+        runs=True,
+        from_copy=False,
+        clear_of=(),
+        run_time: float = 2,
+        **kwargs,
     ):
         from difflib import SequenceMatcher
 
-        from manimlib import FadeIn, FadeOut, Transform
+        from manimlib import FadeIn, FadeOut
 
         self.source, self.target = source, target
         glyphs_a = source.family_members_with_points()
@@ -400,18 +411,21 @@ class Morph(AnimationGroup):
         moves = [(a, b) for a, b in matched if same_glyph(a, b)]
         moved_a, moved_b = {id(a) for a, _ in moves}, {id(b) for _, b in moves}
         staying = [g for g in glyphs_a if id(g) not in moved_a]
+        obstacles = [box(g) for m in clear_of for g in m.family_members_with_points()]
         if from_copy:
             # `source` is a copy over a line that stays: what does not move is not drawn
             # twice, and what moves leaves the line as it comes into view.
+            obstacles += [box(g) for g in glyphs_a]
             for glyph in staying:
-                glyph.set_opacity(0)
-            for glyph, _ in moves:
                 glyph.set_opacity(0)
             staying = []
         # Out, across, in: what goes has faded before the shared glyphs leave, and what is
         # new writes in once they have arrived, so nothing overlaps on the way.
         super().__init__(
-            *(Transform(a, b, rate_func=between(0.25, 0.75)) for a, b in moves),
+            *(
+                Glide(a, b, seen, arc, rate_func=between(0.25, 0.75))
+                for (a, b), (arc, seen) in zip(moves, glides(moves, obstacles), strict=True)
+            ),
             *(FadeOut(g, rate_func=between(0, 0.25)) for g in staying),
             *(FadeIn(g, rate_func=between(0.75, 1)) for g in glyphs_b if id(g) not in moved_b),
             run_time=run_time,
@@ -422,6 +436,124 @@ class Morph(AnimationGroup):
         super().clean_up_from_scene(scene)
         scene.remove(self.mobject, self.source)
         scene.add(self.target)
+
+
+class Glide(Transform):
+    """A glyph's move, along an arc of `arc` radians, whose opacity follows `seen`, its
+    visibility at each point of WAY."""
+
+    def __init__(self, glyph, target, seen, arc=0.0, **kwargs):
+        self.seen = seen
+        super().__init__(glyph, target, path_arc=arc, **kwargs)
+
+    def interpolate_submobject(self, submob, start, target, alpha):
+        super().interpolate_submobject(submob, start, target, alpha)
+        submob.data["fill_rgba"][:, 3] *= np.interp(alpha, WAY, self.seen)
+        submob.note_changed_data()
+
+
+WAY = np.linspace(0, 1, 41)  # where along its way a moving glyph's visibility is judged
+ARCS = np.pi * np.array([0, -0.5, 0.5, -1, 1])  # the ways a glyph may take, straight first
+ENDS = 0.1  # of the way at each end, where moving glyphs may touch as their formulas do
+RAMP = 0.1  # of the way, over which a glyph fades in or out beside what it must not cover
+MARGIN = 0.04  # scene units kept between a seen glyph and what it passes
+NEAR = 0.15  # scene units: glyphs this near that move alike are one part
+
+
+def box(glyph: Mobject) -> np.ndarray:
+    """A glyph's box in the plane: [[left, bottom], [right, top]]."""
+    points = glyph.get_points()[:, :2]
+    return np.array([points.min(axis=0), points.max(axis=0)])
+
+
+def way(a: np.ndarray, b: np.ndarray, arc: float) -> np.ndarray:
+    """The boxes of a box moving from `a` to `b` along an arc, at each point of WAY."""
+    from manimlib.utils.paths import path_along_arc
+
+    def corners(box):
+        (x0, y0), (x1, y1) = box
+        return np.array([[x0, y0, 0], [x1, y0, 0], [x0, y1, 0], [x1, y1, 0]])
+
+    path = path_along_arc(arc)
+    points = np.array([path(corners(a), corners(b), t)[:, :2] for t in WAY])
+    return np.stack([points.min(axis=1), points.max(axis=1)], axis=1)
+
+
+def meets(boxes: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Where along a way (boxes at each point of WAY) it meets `other`: a box, or a way."""
+    return np.all(
+        (boxes[:, 0] - MARGIN < other[..., 1, :]) & (other[..., 0, :] < boxes[:, 1] + MARGIN),
+        axis=-1,
+    )
+
+
+def glides(moves, obstacles) -> list[tuple[float, np.ndarray]]:
+    """For each (glyph, target) move, its arc and its opacity factor along WAY. Glyphs near
+    each other that move alike (a fraction, a word) move as one part. A part
+    whose straight way crosses another's (the longer way gives place) or an obstacle takes an
+    arc clear of them, within the formulas' box, if one is; where none is, it is unseen where
+    it meets them, fading out and in over RAMP beside them. Parts may touch near their ENDS, as their formulas do."""
+    starts = [box(a) for a, _ in moves]
+    ends = [box(b) for _, b in moves]
+    part = list(range(len(moves)))
+
+    def root(i):
+        while part[i] != i:
+            i = part[i]
+        return i
+
+    def together(i, j):  # near each other, and moving as one
+        p, q = starts[i], starts[j]
+        near = np.all((p[0] - NEAR < q[1]) & (q[0] < p[1] + NEAR))
+        shift = (ends[i] - starts[i]) - (ends[j] - starts[j])
+        return near and np.abs(shift).max() < NEAR
+
+    for i in range(len(moves)):
+        for j in range(i):
+            if together(i, j):
+                part[root(i)] = root(j)
+    groups = {}
+    for i in range(len(moves)):
+        groups.setdefault(root(i), []).append(i)
+    parts = list(groups.values())
+
+    def union(boxes):
+        return np.array([np.min([b[0] for b in boxes], 0), np.max([b[1] for b in boxes], 0)])
+
+    spans = [(union([starts[i] for i in p]), union([ends[i] for i in p])) for p in parts]
+    lengths = [np.linalg.norm(b.mean(0) - a.mean(0)) for a, b in spans]
+    arcs = [0.0] * len(parts)
+    ways = [way(a, b, 0.0) for a, b in spans]
+    inside = (ENDS < WAY) & (WAY < 1 - ENDS)
+
+    def blocked(k, boxes, by):
+        hit = np.zeros(len(WAY), bool)
+        for obstacle in obstacles:
+            hit |= meets(boxes, obstacle)
+        for j in by:
+            if j != k:
+                hit |= meets(boxes, ways[j]) & inside
+        return hit
+
+    order = sorted(range(len(parts)), key=lambda k: -lengths[k])
+    bounds = union(starts + ends)  # arcs stay between the formulas' edges
+    for k in order:  # the longest first, clear of the shorter and of those placed
+        for arc in ARCS:
+            boxes = way(*spans[k], arc)
+            within = np.all(boxes[:, 0] >= bounds[0] - MARGIN) and np.all(
+                boxes[:, 1] <= bounds[1] + MARGIN
+            )
+            if within and not blocked(k, boxes, order).any():
+                arcs[k], ways[k] = arc, boxes
+                break
+    result = [None] * len(moves)
+    for k, p in enumerate(parts):
+        hidden = blocked(k, ways[k], order[order.index(k) + 1 :])  # the longer gives place
+        gap = np.abs(WAY[:, None] - WAY[hidden][None, :]).min(axis=1) if hidden.any() else 1
+        seen = np.clip(gap / RAMP, 0, 1) * np.ones(len(WAY))
+        for i in p:
+            result[i] = (arcs[k], seen)
+    return result
 
 
 def between(start: float, end: float):

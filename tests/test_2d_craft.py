@@ -231,6 +231,48 @@ def test_a_derived_line_never_draws_a_copy_over_its_source():
     assert stacked_glyphs("M4") == []
 
 
+def formula_of(glyph):
+    """The formula (Tex or Text) a glyph belongs to, found up its parents."""
+    while glyph is not None and not isinstance(glyph, StringMobject):
+        glyph = glyph.parents[0] if glyph.parents else None
+    return glyph
+
+
+def text_through_text(name: str, lang: str) -> list[tuple]:
+    """The frames (10 fps) of shot `name` where a glyph of one formula covers a fifth or more
+    of a glyph of another, both seen (opacity over 30%): (time, the two formulas)."""
+    found = []
+
+    def look(scene):
+        glyphs = []
+        for m in scene.get_mobject_family_members():
+            formula = formula_of(m)
+            if formula is None or m.submobjects or not m.has_points():
+                continue
+            if m.data["fill_rgba"][:, 3].max() > 0.3:
+                p = m.get_points()[:, :2]
+                glyphs.append((formula, p.min(axis=0), p.max(axis=0)))
+        for i, (fa, lo_a, hi_a) in enumerate(glyphs):
+            for fb, lo_b, hi_b in glyphs[i + 1 :]:
+                if fa is fb:
+                    continue
+                inter = np.prod(np.clip(np.minimum(hi_a, hi_b) - np.maximum(lo_a, lo_b), 0, None))
+                smaller = min(np.prod(hi_a - lo_a), np.prod(hi_b - lo_b))
+                if smaller > 1e-6 and inter / smaller > 0.2:
+                    found.append((round(scene.time, 1), fa.get_string()[:20], fb.get_string()[:20]))
+                    return
+
+    every_frame(name, lang, 10, look)
+    return found
+
+
+def test_m4_lines_never_slide_through_other_lines():
+    """M4 derives line from line: a term flying from a line to the one it makes, across the
+    lines between, is unseen where it crosses them, and terms that cross on their way take an
+    arc round each other, so no frame shows text on text."""
+    assert text_through_text("M4", "zh") == []
+
+
 def test_m9_formula_is_centred_as_it_grows():
     """The gradient gains a term at a time: in every frame (10 fps) once the first is
     written, what is on screen sits about the middle, not at its left with the right half
