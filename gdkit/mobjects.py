@@ -492,7 +492,8 @@ def glides(moves, obstacles) -> list[tuple[float, np.ndarray]]:
     each other that move alike (a fraction, a word) move as one part. A part
     whose straight way crosses another's (the longer way gives place) or an obstacle takes an
     arc clear of them, within the formulas' box, if one is; where none is, it is unseen where
-    it meets them, fading out and in over RAMP beside them. Parts may touch near their ENDS, as their formulas do."""
+    it meets them, fading out and in over RAMP beside them. Parts may touch near their ENDS,
+    as their formulas do."""
     starts = [box(a) for a, _ in moves]
     ends = [box(b) for _, b in moves]
     part = list(range(len(moves)))
