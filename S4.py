@@ -1,7 +1,7 @@
 """The 1D shots: M5 (step length and tangent slope) and M7 (gradient descent on f)."""
 
 from gdkit.manim_imports import *
-from gdkit.mobjects import FunctionPlot, Number, caption, live_row
+from gdkit.mobjects import FunctionPlot, Number, between, caption, live_row
 
 
 class PlotOfF(BeatScene):
@@ -159,7 +159,13 @@ class M7(PlotOfF):
         dot = Dot(radius=0.09).set_color(self.dot_color)
         dot.f_always.move_to(lambda: plot.point_at(current()))
         trail = VGroup()
-        self.play(FadeOut(self.last_run), FadeIn(panel), FadeIn(dot, scale=0.5))
+        # The last run's panel goes before this one comes where it was
+        gone, then = between(0, 0.5), between(0.5, 1)
+        self.play(
+            FadeOut(self.last_run, rate_func=gone),
+            FadeIn(panel, rate_func=then),
+            FadeIn(dot, scale=0.5, rate_func=then),
+        )
 
         # Each step: the arrow Δx = -α f'(x) along the x axis (below the point, clear of
         # it), with its value; then the point moves
