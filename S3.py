@@ -57,6 +57,7 @@ class M3(BeatScene3D):
         self.angle = ValueTracker(0.0)  # direction of the step, degrees from +x
         self.step = ValueTracker(0.0)  # length of the step (none until beat 4)
         self.on_surface = ValueTracker(0.0)  # 0: the step ends on the plane, 1: on the surface
+        self.grown = ValueTracker(0.0)  # how much of Δg is shown: it grows from 0 in M3.4
         self.view = {  # the camera from beat 3 on: see `rig_view`
             "turn": ValueTracker(0.0),  # square-on to +x, to show the plane whole first
             "tilt": ValueTracker(self.tilt),
@@ -147,7 +148,9 @@ class M3(BeatScene3D):
         self.add(step_arrow)
         self.play(self.step.animate.set_value(self.h), ShowCreation(direction_arc))
         self.change_label = self.get_change_label()
-        self.play(FadeIn(change_arrow), FadeIn(self.change_label))
+        self.play(FadeIn(self.change_label), run_time=0.5)
+        self.add(change_arrow)  # from nothing, as its read-out counts up from 0
+        self.play(self.grown.animate.set_value(1))
         self.wait(2)
 
         # M3.5 the direction sweeps to +y (its angle from +x shown); the camera swings round
@@ -313,7 +316,9 @@ class M3(BeatScene3D):
         angle, step = self.angle.get_value(), self.step.get_value()
         on_plane = plane_change(g, self.point, angle, step)
         on_surface = surface_change(g, self.point, angle, step)
-        return interpolate(on_plane, on_surface, self.on_surface.get_value())
+        return self.grown.get_value() * interpolate(
+            on_plane, on_surface, self.on_surface.get_value()
+        )
 
     def rig_view(self) -> dict:
         """The camera from beat 3 on: turned with the step, looking at the middle of what

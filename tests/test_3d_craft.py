@@ -410,6 +410,24 @@ def test_m3_labels_glide_and_never_jump_between_two_frames(lang):
     assert {name: j for name, j in jumps.items() if j} == {}
 
 
+def test_m3_change_grows_with_its_arrow():
+    """M3.4: the read-out Δg comes in at +0.000 and counts up as its arrow rises, rather than
+    showing its full value before the arrow is there."""
+    shown = []
+
+    def look(scene):
+        label = getattr(scene, "change_label", None)
+        if scene.current_beat == 4 and label is not None and label in scene.mobjects:
+            shown.append(scene.change())
+
+    every_frame("M3", "en", 10, look)
+    full = shown[-1]
+    assert full > 0.3  # Δg = +0.391 in the storyboard
+    assert abs(shown[0]) < 0.01 * full
+    assert sum(0 < v < 0.9 * full for v in shown) >= 3  # seen on the way up
+    assert all(b >= a - 1e-9 for a, b in zip(shown, shown[1:], strict=False))
+
+
 @pytest.mark.parametrize("size", [(854, 480), (1920, 1080)])
 def test_m3_axes_are_seen_whole_at_every_size(tmp_path, size):
     """The axes at the end of M3.3 (the view furthest out with the plane): along each, where
