@@ -38,20 +38,30 @@ FONT_SIZE = 32
 RGBA = ("fill_rgba", "stroke_rgba")  # a vectorized mobject's colours, opacity last
 
 
+OPENING, CLOSING = "（【「《", "）】」》，。、；："  # full-width punctuation around a field
+
+
 def caption(key: str, font_size: int = FONT_SIZE, color=WHITE, **math: str | Mobject) -> VGroup:
     """The text `key` in the current language, each `{name}` field typeset as `math[name]`
     (a LaTeX string, or a mobject such as a DecimalNumber used as it is)."""
-    parts = VGroup()
+    parts, words = VGroup(), []
     for i, piece in enumerate(re.split(r"\{(\w+)\}", text(key))):
         if i % 2:
             value = math[piece]
             parts.add(
                 value if isinstance(value, Mobject) else Tex(value, font_size=font_size * 1.15)
             )
+            words.append("")
         elif piece.strip():
             parts.add(Text(piece.strip(), font_size=font_size))
+            words.append(piece.strip())
     parts.set_color(color)  # manimgl 1.7.2 ignores color= on Tex and Text
-    parts.arrange(RIGHT, buff=0.12)
+    for i in range(1, len(parts)):
+        # A word space between text and math, none inside full-width brackets (their glyphs
+        # carry their own space)
+        bracket = words[i - 1].endswith(tuple(OPENING)) or words[i].startswith(tuple(CLOSING))
+        parts[i].next_to(parts[i - 1], RIGHT, buff=0.02 if bracket else 0.12)
+    parts.center()
     line = baseline(parts[0])
     for part in parts[1:]:
         part.shift((line - baseline(part)) * UP)

@@ -296,3 +296,18 @@ def test_m9_formula_is_centred_as_it_grows():
 
     every_frame("M9", "en", 10, look)
     assert off_centre == []
+
+
+def test_a_field_sits_close_inside_full_width_brackets():
+    """The caption 沿任意方向前进（30°）: a full-width bracket's glyph carries its own space,
+    so the field it holds sits against it, not a word space away ("（ 30° ）")."""
+    from gdkit import text
+    from gdkit.mobjects import caption
+
+    text.set_language("zh")
+    words, angle, closing = caption("step_any", angle=r"30^\circ")
+    assert angle.get_left()[0] - words.get_right()[0] < 0.05
+    assert closing.get_left()[0] - angle.get_right()[0] < 0.05
+    text.set_language("en")
+    word, angle = caption("step_any", angle=r"30^\circ")
+    assert angle.get_left()[0] - word.get_right()[0] > 0.1  # a word space in English
