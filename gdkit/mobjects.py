@@ -208,6 +208,7 @@ class FunctionPlot(VGroup):
             x_values=np.arange(x_range[0], x_range[1] + 0.01, 1.0),
             y_values=np.arange(y_range[0] + y_range[2], y_range[1] + 0.01, y_range[2]),
             font_size=22,
+            text_config=dict(font=NUMBER_FONT),  # the digits of the formulas and read-outs
         )
         x_label = Tex("x", font_size=34).next_to(self.axes.x_axis.get_end(), RIGHT, SMALL_BUFF)
         y_label = Tex(f"{objective.name}(x)", font_size=34).next_to(

@@ -311,3 +311,16 @@ def test_a_field_sits_close_inside_full_width_brackets():
     text.set_language("en")
     word, angle = caption("step_any", angle=r"30^\circ")
     assert angle.get_left()[0] - word.get_right()[0] > 0.1  # a word space in English
+
+
+def test_tick_digits_are_set_in_the_read_outs_typeface():
+    """M5 and M7's axis numbers use the digits of the formulas and read-outs beside them (one
+    typeface for digits on screen), not the default sans."""
+    from gdkit.mobjects import FunctionPlot
+    from gdkit.objectives import f
+
+    ticks = FunctionPlot(f).axes.x_axis.numbers
+    one = next(n for n in ticks if n.get_value() == 1)
+    (tick,) = one.family_members_with_points()
+    (read_out,) = Number(1, num_decimal_places=0).family_members_with_points()
+    assert same_glyph(tick, read_out, tolerance=0.05)
