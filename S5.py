@@ -163,12 +163,9 @@ class M8(SurfaceDescent):
                 run_time=duration,
             )
         frame.clear_updaters()
-        self.play(
-            frame.animate.reorient(center=ball.get_center(), **self.end_view),
-            axes.animate.set_stroke(opacity=1),
-            axis_labels.animate.set_opacity(1),
-            run_time=2,
-        )
+        # The axes come back once the camera has settled, not sweeping across the surface
+        self.play(frame.animate.reorient(center=ball.get_center(), **self.end_view), run_time=2)
+        self.play(axes.animate.set_stroke(opacity=1), axis_labels.animate.set_opacity(1))
         self.wait(2)
 
     def iterate(self, k):

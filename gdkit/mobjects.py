@@ -10,6 +10,7 @@ from manimlib import (
     BLUE_B,
     BLUE_C,
     GREY_B,
+    GREY_E,
     LEFT,
     OUT,
     RIGHT,
@@ -126,8 +127,9 @@ class Coordinates(VGroup):
             yield number
 
 
-def panel(mob: Mobject, opacity: float = 0.8, buff: float = 0.15, color=BLACK) -> VGroup:
-    """`mob` on a dark backing, to be read over whatever lies behind it."""
+def panel(mob: Mobject, opacity: float = 0.9, buff: float = 0.15, color=GREY_E) -> VGroup:
+    """`mob` on a dark backing, to be read over whatever lies behind it: a shade lighter than
+    the background, so that it is seen whole, over a surface or not."""
     from manimlib import BackgroundRectangle
 
     return VGroup(BackgroundRectangle(mob, color=color, fill_opacity=opacity, buff=buff), mob)

@@ -463,3 +463,40 @@ def test_m3_axes_are_seen_whole_at_every_size(tmp_path, size):
         assert len(seen) > 20, (name, len(seen))
         thin = [round(w, 2) for w in seen if w < 1.5]
         assert len(thin) <= 0.15 * len(seen), (name, thin)  # the dot, a label, the circle
+
+
+def test_m8_hud_backing_is_seen_whole_over_the_background():
+    """M8's HUD: its backing is a shade lighter than the background, so that it reads as one
+    panel over the dark sky as over the surface (a black backing showed only over the
+    surface)."""
+    import yaml
+    from manimlib.utils.color import color_to_rgb, rgb_to_hex
+
+    from gdkit.mobjects import backed, contrast
+
+    config = yaml.safe_load((ROOT / "custom_config.yml").read_text())
+    sky = config["camera"]["background_color"]
+    rgba = at_beat_ends("M8", "zh", lambda scene: scene.hud[0].data["fill_rgba"][0].copy())[1]
+    shown = backed(sky, rgb_to_hex(rgba[:3]), rgba[3])
+    assert sum(color_to_rgb(shown)) > sum(color_to_rgb(sky))  # lighter, not darker
+    assert contrast(shown, sky) >= 1.15
+
+
+def test_m8_axes_come_back_once_the_camera_is_still():
+    """At the end of M8 the camera swings to its last view and the axes come back: they fade
+    in once it has settled, not sweeping across the surface and the ball as it turns."""
+    seen = []
+
+    def look(scene):
+        axes = next(m for m in scene.mobjects if type(m).__name__ == "ThreeDAxes")
+        opacity = float(axes.z_axis.get_stroke_opacity())
+        seen.append((tuple(np.round(scene.frame.get_euler_angles(), 5)), opacity))
+
+    every_frame("M8", "zh", 15, look)
+    coming_back = [
+        (view_a != view_b)
+        for (view_a, a), (view_b, b) in zip(seen, seen[1:], strict=False)
+        if b > a + 1e-6
+    ]
+    assert coming_back  # the axes do fade back in
+    assert not any(coming_back)  # ... but never while the camera turns
