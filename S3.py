@@ -25,6 +25,7 @@ class M3(BeatScene3D):
 
     point = (5.0, 12.0)
     h = 0.5  # radius of the circle of directions
+    circle_view_height = 4.5  # the view as the circle is drawn: it is seen, not a speck
     any_angle = 30.0  # degrees, beats 6-8
     learning_rates = (1.0, 1.5, 0.5)  # beats 11-13, steps of lr * |∇g| against the gradient
     plane_size = 3.0  # side of the square tangent plane
@@ -122,7 +123,12 @@ class M3(BeatScene3D):
         )
         self.h_label = h_label
         self.show_caption("circle_h")
-        self.play(ShowCreation(circle), FadeIn(h_label), run_time=2)
+        self.play(
+            ShowCreation(circle),
+            FadeIn(h_label),
+            self.view["height"].animate.set_value(self.circle_view_height),  # the circle fills
+            run_time=2,
+        )
         self.wait()
 
         # M3.4 one step of length h along +x: how much does g change on the plane?

@@ -500,3 +500,17 @@ def test_m8_axes_come_back_once_the_camera_is_still():
     ]
     assert coming_back  # the axes do fade back in
     assert not any(coming_back)  # ... but never while the camera turns
+
+
+def test_m3_circle_is_seen_when_drawn():
+    """M3.3 draws the circle of radius h: the camera comes in as it does, so that at the
+    beat's end it spans at least a tenth of the screen's width, not a speck in the plane."""
+    from manimlib import Circle
+
+    def width(scene):
+        circles = [m for m in scene.get_mobject_family_members() if isinstance(m, Circle)]
+        if circles:
+            (x0, _), (x1, _) = screen_box(circles[0], scene.frame, SCREEN)
+            return (x1 - x0) / SCREEN[0]
+
+    assert at_beat_ends("M3", "zh", width)[3] >= 0.1
