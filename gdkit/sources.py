@@ -15,15 +15,21 @@ import hashlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import json
 import marshal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent  # as gdkit.paths has it; this loads first
 CHECKED_HASH_PYC = 0b11  # PEP 552: a hash-based .pyc, checked against its source on load
 
 loaded: dict[Path, str] = {}  # each file read, resolved, and the SHA-256 of what was read
+contents: dict[Path, bytes] = {}  # the data files read (`read_bytes`), as they were read
 CHANGED = "read twice with different bytes"
+# Data files of which a shot takes only its part: name -> part(data, shot), a JSON value
+parts: dict[str, Callable[[bytes, str], object]] = {}
+PART = "#"  # a part's name: "assets/narration.json#M7"
 
 
 def digest(data: bytes) -> str:
@@ -41,7 +47,44 @@ def read_bytes(path: Path | str) -> bytes:
     """The bytes of `path`, kept among the files this process was made from."""
     data = Path(path).read_bytes()
     record(path, data)
+    contents.setdefault(Path(path).resolve(), data)
     return data
+
+
+def part_digest(name: str, data: bytes, shot: str) -> str:
+    """The digest of shot `shot`'s part of the data file `name` holding `data` ("" where the
+    file cannot be taken apart: it is then as good as changed)."""
+    try:
+        part = parts[name](data, shot)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return ""
+    return digest(json.dumps(part, ensure_ascii=False, sort_keys=True).encode())
+
+
+def made_from(shot: str | None = None) -> dict[str, str]:
+    """The files this process read, by name, each with the digest of the bytes it read; of
+    a data file with parts, only `shot`'s part ("assets/narration.json#M7")."""
+    made = {}
+    for path, kept in sorted(loaded.items()):
+        name = named(path)
+        if shot is not None and name in parts and kept != CHANGED and path in contents:
+            made[f"{name}{PART}{shot}"] = part_digest(name, contents[path], shot)
+        else:
+            made[name] = kept
+    return made
+
+
+def held_now(name: str) -> str:
+    """The digest of what a file (or a shot's part of one) named as `made_from` names it
+    holds now ("" where it cannot be read)."""
+    file, _, shot = name.partition(PART)
+    path = resolved(file)
+    if not shot:
+        return held(path)
+    try:
+        return part_digest(file, path.read_bytes(), shot)
+    except OSError:
+        return ""
 
 
 def compiled(source: bytes, path: str, loader=None):

@@ -209,6 +209,24 @@ def _read(path, check):
         raise DataError(f"{name}: {error}") from None
 
 
+def _storyboard_part(data: bytes, shot: str) -> dict:
+    """What a render of `shot` takes from the storyboard: its frame rate and the shot's
+    entry (another shot's entry may change without it being rendered again)."""
+    board = json.loads(data)
+    entries = [*board["shots"], board["coda"]]
+    return {"fps": board["fps"], "shot": [e for e in entries if e.get("shot") == shot]}
+
+
+def _narration_part(data: bytes, shot: str) -> dict:
+    """What a render of `shot` takes from the narration: the lines of its beats."""
+    lines = json.loads(data)["lines"]
+    return {label: said for label, said in lines.items() if label.split(".")[0] == shot}
+
+
+sources.parts[sources.named(STORYBOARD_FILE)] = _storyboard_part
+sources.parts[sources.named(NARRATION_FILE)] = _narration_part
+
+
 @cache
 def _data() -> tuple[int, dict[str, Shot], Shot]:
     """The storyboard's frame rate, its shots by name and the coda, read and checked once."""

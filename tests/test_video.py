@@ -276,30 +276,64 @@ def test_no_hard_cut_inside_the_film(built):
         assert np.abs(before - after).mean() < 1.5, f"a hard cut into {shot['shot']}"
 
 
+def narration_of(label: str, line: str):
+    def edit(data: str) -> str:
+        lines = json.loads(data)
+        lines["lines"][label]["zh"] = line
+        return json.dumps(lines, ensure_ascii=False, indent=1)
+
+    return edit
+
+
+def note_of(shot: str, beat: int, note: str):
+    def edit(data: str) -> str:
+        board = json.loads(data)
+        (entry,) = [s for s in board["shots"] if s["shot"] == shot]
+        entry["beats"][beat - 1]["zh"] = note
+        return json.dumps(board, ensure_ascii=False, indent=1)
+
+    return edit
+
+
+def spaced(data: str) -> str:
+    return data + " "
+
+
 @pytest.mark.parametrize(
-    "changed", ["assets/narration.json", "assets/storyboard.json", "S4.py", "gdkit/descent.py"]
+    "changed, edit, stale",
+    [
+        ("assets/narration.json", narration_of("M7.2", "学习率为 1：一步越过谷底。"), {"M7"}),
+        ("assets/storyboard.json", note_of("M3", 9, "沿梯度方向前进"), {"M3"}),
+        ("assets/narration.json", spaced, set()),  # the same data, laid out otherwise
+        ("S4.py", spaced, {"M5", "M7"}),
+        ("gdkit/descent.py", spaced, set(SHOTS)),
+    ],
+    ids=["a narration line", "a beat note", "data laid out anew", "an S-file", "the library"],
 )
-def test_what_a_shot_is_made_from_includes_its_narration(built, tmp_path, monkeypatch, changed):
-    """A shot's sidecar names each file its render read (a changed narration line changes
-    how long its beat is held): any of them changed, the shot is stale."""
-    from gdkit import sources, storyboard
+def test_a_shot_is_stale_when_what_it_was_made_from_changed(
+    built, tmp_path, monkeypatch, changed, edit, stale
+):
+    """A shot's sidecar names each file its render read and, of the narration and the
+    storyboard, its own part: a changed narration line makes its shot stale (it changes how
+    long its beat is held) and no other; a changed S-file, the shots it holds; the library,
+    every shot."""
+    from gdkit import sources
     from gdkit.tools import outputs
     from gdkit.tools.video import Film
 
     film = Film("zh", (128, 72), 2, built)
-    shot = storyboard.shot("M7")
-    assert film.problem(shot) is None
-    made_from = json.loads(outputs.sidecar_path(film.video(shot)).read_text())["sources"]
-    assert changed in made_from and "custom_config.yml" in made_from
+    assert all(film.problem(shot) is None for shot in storyboard.film())
+    made_from = json.loads(outputs.sidecar_path(film.video(storyboard.shot("M7"))).read_text())
+    assert {"assets/narration.json#M7", "S4.py", "custom_config.yml"} <= set(made_from["sources"])
     (tmp_path / changed).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / changed, tmp_path / changed)
-    with open(tmp_path / changed, "a", encoding="utf-8") as file:
-        file.write(" ")
+    (tmp_path / changed).write_text(edit((ROOT / changed).read_text(encoding="utf-8")), "utf-8")
     real = sources.resolved
     monkeypatch.setattr(
         sources, "resolved", lambda name: tmp_path / name if name == changed else real(name)
     )
-    assert film.problem(shot) == f"its inputs changed ({changed})"
+    problems = {shot.name: film.problem(shot) for shot in storyboard.film()}
+    assert {name for name, why in problems.items() if why} == stale
+    assert all(problems[name] == f"its inputs changed ({changed})" for name in stale)
 
 
 def test_the_build_renders_the_longest_shots_first_by_their_last_render(built, tmp_path):

@@ -437,11 +437,12 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
     if still:
         return [Path(writer.get_image_file_path())]
     movie = Path(writer.final_file_path)
-    if edited := sources.changed():
+    made_from = outputs.made_from(scene.shot.name)
+    held = outputs.today(made_from)
+    if edited := [file for file, kept in made_from.items() if held[file] != kept]:
         _discard_partial_movie(writer)
-        files = ", ".join(sources.named(path) for path in edited)
+        files = ", ".join(file.partition(sources.PART)[0] for file in edited)
         raise RenderError(f"{files} changed while {name} rendered: render again")
-    made_from = outputs.made_from()
     sidecar = {
         "shot": scene.shot.name,
         "lang": opts.lang,

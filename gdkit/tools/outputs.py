@@ -40,14 +40,15 @@ def inputs_digest(settings: list, made_from: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps([settings, sorted(made_from.items())]).encode()).hexdigest()
 
 
-def made_from() -> dict[str, str]:
-    """The files this render read, by name, each with the digest of the bytes it read."""
-    return {sources.named(path): kept for path, kept in sorted(sources.loaded.items())}
+def made_from(shot: str) -> dict[str, str]:
+    """The files this render of `shot` read, by name, each with the digest of the bytes it
+    read; of the storyboard and the narration, the shot's own part."""
+    return sources.made_from(shot)
 
 
 def today(made_from: dict[str, str]) -> dict[str, str]:
     """What the files a render read hold today: the digest of each ("" for one that is gone)."""
-    return {name: sources.held(sources.resolved(name)) for name in made_from}
+    return {name: sources.held_now(name) for name in made_from}
 
 
 def file_digest(path: Path) -> str:
@@ -162,7 +163,7 @@ def check_shot(
         return f"its sidecar does not name {shot.file} among what it was made from"
     held = today(read)
     if data.get("inputs") != inputs_digest(settings, held):
-        edited = [name for name in read if held[name] != read[name]]
+        edited = [name.partition(sources.PART)[0] for name in read if held[name] != read[name]]
         return f"its inputs changed ({', '.join(edited) or 'its settings'})"
     wanted = only or [b.number for b in shot.beats]
     if beats != wanted:
