@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from manimlib import Scene, ThreeDScene
 from manimlib.scene.scene import EndScene
 
@@ -44,6 +46,9 @@ class Beats:
     start_beat: int = 1
     end_beat: int | None = None
     rehearses = False  # rehearse the beats before start_beat instead of skipping them
+    drawn_beats: frozenset[int] | None = None  # of a whole shot, the beats drawn (None: all);
+    # the others are rehearsed, and their encodings of an earlier render are reused
+    key_seed: bytes | None = None  # where set, each beat's frames are summed up in a key
     fades_out = True  # the film's last shot holds its last frame instead
     held_for_narration = True  # each beat lasts at least its narration's reading time
 
@@ -53,6 +58,10 @@ class Beats:
         self.rehearsing = self.rehearses and self.start_beat > 1 and not self.skip_animations
         self.shot = storyboard.shot(self.shot_name or type(self).__name__)
         self.beat_starts: list[float] = []
+        self.beat_keys: list = []  # per beat: a digest of its frames, and their count
+        self.last_state = b""
+        self.beat_frames: list[int] = []
+        self.unkeyed_frames = False
         if not hasattr(self, "beat_hooks"):
             self.beat_hooks = []  # hook(scene, n) when beat n starts, hook(scene, None) at the end
 
@@ -78,6 +87,15 @@ class Beats:
             self.stop_skipping()
             self.rehearsing = False
             self.skip_time = self.time
+        if self.drawn_beats is not None:
+            self.rehearsing = n not in self.drawn_beats
+        if self.key_seed is not None:
+            # Where a beat is in the shot matters only to the fades: the first frames rise
+            # from the background, the last beat's sink back into it.
+            start, fade_in = sum(self.beat_frames), getattr(self.file_writer, "fade_in", 0)
+            place = (n, start if start < fade_in else None, n == len(self.shot.beats))
+            self.beat_keys.append(hashlib.sha256(self.key_seed + repr(place).encode()))
+            self.beat_frames.append(0)
         if isinstance(self.file_writer, FileWriter) and not self.rehearsing:
             # each beat encoded from a key frame of its own; the last one's frames held back
             self.file_writer.cut(last=n == len(self.shot.beats))
@@ -88,8 +106,21 @@ class Beats:
             self.increment_time(dt)
             self.update_mobjects(dt)
             gather_render_data(self)  # and what drawing it would leave behind
-            return
-        super().update_frame(dt, force_draw)
+        else:
+            super().update_frame(dt, force_draw)
+        if self.key_seed is not None and not self.skip_animations:
+            if self.beat_keys:
+                self.keep_frame(drawn_state(self, stable=True))
+            else:
+                self.unkeyed_frames = True  # drawn before the first beat: no key covers it
+
+    def keep_frame(self, state: bytes) -> None:
+        """Sum up a frame of the current beat into its key."""
+        self.last_state = state
+        self.beat_keys[-1].update(state)
+        self.beat_frames[-1] += 1
+        if self.rehearsing and isinstance(self.file_writer, FileWriter):
+            self.file_writer.frames_before += 1  # a frame of the shot, encoded before
 
     def emit_frame(self):
         if not self.rehearsing:
@@ -133,15 +164,32 @@ class Beats:
         self.update_mobjects(dt=0)
         held, last_state, last_t = False, None, 0.0
         for t in self.get_wait_time_progression(duration):
-            if held:
-                self.increment_time(t - last_t)
+            dt, last_t = t - last_t, t
+            if held and last_state is None:  # nothing is updated: the frame stays
+                self.increment_time(dt)
+                if self.beat_keys:
+                    self.keep_frame(self.last_state)
+            elif held:
+                # The updaters still run (one may read the clock, as a label that waits,
+                # then glides, does): the frame is drawn again only where they changed it.
+                self.increment_time(dt)
+                self.update_mobjects(dt)
+                gather_render_data(self)
+                state = drawn_state(self, stable=True)
+                if self.beat_keys:
+                    self.keep_frame(state)
+                if state != last_state:
+                    self.camera.capture(*self.render_groups)
+                    frame = self.camera.get_raw_fbo_data()
+                    last_state = state
             else:
-                self.update_frame(t - last_t)
+                self.update_frame(dt)
                 frame = self.camera.get_raw_fbo_data()
-                state = drawn_state(self) if self.should_update_mobjects() else None
+                state = None
+                if self.should_update_mobjects():
+                    state = self.last_state if self.beat_keys else drawn_state(self, stable=True)
                 held = state is None or state == last_state
                 last_state = state
-            last_t = t
             writer.send(frame)
         self.post_play()
 

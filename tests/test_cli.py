@@ -109,8 +109,11 @@ def count_frames(video: Path) -> int:
 
 
 def final_names(folder: Path) -> list[str]:
-    """What is in `folder` but lock files: no temporary file is left behind."""
-    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(".lock"))
+    """What is in `folder` but lock files and the kept beat encodings: no temporary file is
+    left behind."""
+    return sorted(
+        p.name for p in folder.iterdir() if not p.name.endswith(".lock") and p.name != ".beats"
+    )
 
 
 def test_a_beat_preview_is_named_as_a_part_never_as_the_shot(scene_file, tmp_path):

@@ -154,27 +154,36 @@ class M1(BeatScene):
     held_for_narration = False
 
     def construct(self):
-        calls = []
+        draws = []
+        capture = self.camera.capture
+        self.camera.capture = lambda *mobs: draws.append(1) or capture(*mobs)
         tracker = ValueTracker(0)
-        dot = Dot().add_updater(lambda d: calls.append(1) or d.move_to(tracker.get_value() * UP))
+        dot = Dot().add_updater(lambda d: d.move_to(tracker.get_value() * UP))
         self.add(tracker, dot)
         self.beat(1)
         self.play(tracker.animate.set_value(2), run_time=0.5)
-        before = len(calls)
+        before = len(draws)
         self.wait(1)  # the updater leaves the dot where it was: held after two frames
-        print("settled", len(calls) - before)
+        print("settled", len(draws) - before)
         self.beat(2)
+        start = self.time
+        # reads the clock without taking dt: still for half a second, then it steps right
+        self.add(Dot().add_updater(lambda d: d.move_to(RIGHT * (self.time > start + 0.5))))
+        before = len(draws)
+        self.wait(1)
+        print("stepping", len(draws) - before)
         self.add(Square().add_updater(lambda s, dt: s.rotate(dt)))
-        before = len(calls)
+        before = len(draws)
         self.wait(1)  # an updater that takes dt: every frame drawn
-        print("turning", len(calls) - before)
+        print("turning", len(draws) - before)
 """
 
 
 def test_a_wait_whose_updaters_settle_is_held_with_the_same_frames(tmp_path):
     """A wait whose updaters leave everything as it was a frame before sends that frame
-    again instead of updating and drawing; one with an updater that takes dt is drawn frame
-    by frame. Either way the frames are those of manimgl's own wait."""
+    again instead of drawing it; its updaters still run, so one that reads the clock (a
+    label that waits, then moves) moves as in manimgl's own wait; one with an updater that
+    takes dt is drawn frame by frame. Either way the frames are those of manimgl's wait."""
     (tmp_path / "Sx.py").write_text(HELD)
 
     def render(media, **env):
@@ -190,8 +199,9 @@ def test_a_wait_whose_updaters_settle_is_held_with_the_same_frames(tmp_path):
 
     held_counts, held = render("held")
     plain_counts, plain = render("plain", GD_PLAIN="held_frames")
-    assert held_counts == {"settled": 3, "turning": 11}  # the first update, two frames
-    assert plain_counts == {"settled": 11, "turning": 11}  # the first update, ten frames
-    assert len(held) == len(plain) == 25
-    assert np.array_equal(held, plain)
+    # drawn: the first update and two frames; the still frames and the step; every frame
+    assert held_counts == {"settled": 2, "stepping": 3, "turning": 10}
+    assert plain_counts == {"settled": 10, "stepping": 10, "turning": 10}
+    assert len(held) == len(plain) == 35
+    assert np.array_equal(held, plain)  # the dot that reads the clock steps in both
     assert not np.array_equal(held[-1], held[-5])  # the square turned

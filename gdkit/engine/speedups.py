@@ -218,6 +218,17 @@ def _wrapper_state(w):
     return (w.id, w.depth_test, tuple(_value(v) for v in w.mobject_uniforms.values()))
 
 
+def _stable_wrapper_state(w):
+    """`_wrapper_state` with the wrapper's code and textures in place of its id."""
+    return (
+        tuple(w.program_code.values()),
+        w.render_primitive,
+        tuple(w.texture_paths.items()),
+        w.depth_test,
+        tuple(_value(v) for v in w.mobject_uniforms.values()),
+    )
+
+
 def _render_state(mob):
     """What, besides its data (manimgl flags data changes), decides how a mobject draws."""
     return (id(mob), tuple(_wrapper_state(w) for w in _wrappers(mob)))
@@ -396,19 +407,23 @@ def updated_by_time(scene) -> bool:
     )
 
 
-def drawn_state(scene) -> bytes:
+def drawn_state(scene, stable: bool = False) -> bytes:
     """A digest of what the frame just drawn was drawn from (the camera, and each render
     group's shader code, uniforms and vertices) and of what updaters read (every mobject's
-    data and uniforms, trackers included): equal digests, equal frames and equal updates."""
+    data and uniforms, trackers included): equal digests, equal frames and equal updates.
+    `stable`: the same digest in another process (a wrapper's id is a per-process hash), to
+    tell whether a beat's frames are those of an earlier render."""
     digest = hashlib.blake2b(digest_size=32)
 
     def add(thing) -> None:
         digest.update(repr(thing).encode())
 
+    if stable:
+        scene.camera.refresh_uniforms()  # as drawing would: a rehearsal leaves them behind
     add(_view(scene.camera))
     for group in scene.render_groups:
         for wrapper in _wrappers(group):
-            add(_wrapper_state(wrapper))
+            add(_stable_wrapper_state(wrapper) if stable else _wrapper_state(wrapper))
             digest.update(np.ascontiguousarray(wrapper.vert_data).view(np.uint8))
     for mob in scene.get_mobject_family_members():
         add((type(mob).__name__, mob.z_index, mob.depth_test, mob.data.dtype.descr))

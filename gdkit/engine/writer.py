@@ -54,6 +54,9 @@ class FileWriter(SceneFileWriter):
         self.frames_sent = 0
         self.fade_in, self.fade_out = fade_in, fade_out
         self.frames_drawn = 0
+        self.frames_before = 0  # frames of the shot not drawn here (their beats reused)
+        self.layout: list[Path | None] | None = None  # per beat: a reused encoding, or None
+        self.keep = None  # () -> where the new encodings are kept, in order
         self.tail: HeldBack | None = None  # the last frames, held back to fade them out
         self.holding = True  # whether frames go through `tail` (from the last beat on)
         super().__init__(*args, **kwargs)
@@ -170,8 +173,9 @@ class FileWriter(SceneFileWriter):
                 self.sender_error = error
 
     def send(self, frame: bytes) -> None:
-        if self.frames_drawn < self.fade_in:  # the first frame is the background itself
-            frame = self.faded(frame, self.frames_drawn / self.fade_in)
+        shown = self.frames_before + self.frames_drawn  # the frame's place in the shot
+        if shown < self.fade_in:  # the first frame is the background itself
+            frame = self.faded(frame, shown / self.fade_in)
         self.frames_drawn += 1
         if self.tail is not None and self.holding:
             frame = self.tail.push(frame)
@@ -279,9 +283,16 @@ class FileWriter(SceneFileWriter):
         self.movie_file_path = self.temp_file_path
 
     def join_segments(self) -> None:
-        """The segments, in order, into the movie's temporary file, without re-encoding."""
+        """The segments, in order, into the movie's temporary file, without re-encoding;
+        with a `layout`, the reused encodings in their beats' places, and the new ones kept
+        where `keep` says, for later renders."""
         container = self.movie_file_extension.lstrip(".")
         segments = [segment.path for segment in self.segments]
+        if self.layout is not None:
+            new = iter(segments)
+            segments = [reused or next(new) for reused in self.layout]
+            for segment, kept in zip(self.segments, self.keep() if self.keep else [], strict=True):
+                keep_copy(segment.path, kept)
         try:
             join_videos(segments, Path(self.temp_file_path), container, self.ffmpeg_bin)
         finally:
@@ -304,6 +315,15 @@ class FileWriter(SceneFileWriter):
 
     def print_file_ready_message(self, file_path: str) -> None:
         pass  # the `manim` command prints the paths it wrote, once they are in place
+
+
+def keep_copy(path: Path, kept: Path) -> None:
+    """A copy of `path` as `kept`, written whole or not at all."""
+    with Temporary(kept) as copy:
+        with open(path, "rb") as source, open(copy.path, "wb") as target:
+            target.write(source.read())
+        with_usual_mode(copy.path)
+        os.replace(copy.path, kept)
 
 
 class HeldBack:

@@ -22,7 +22,7 @@ from gdkit.engine.cache import unsafe, warn_once
 from gdkit.engine.frame import CE_QUALITY, add_size_options, size_of
 from gdkit.files import FFmpegError
 from gdkit.text import LANGUAGES, default_language
-from gdkit.tools import outputs
+from gdkit.tools import beats, outputs
 from gdkit.tools.guard import stop_with_parent
 
 # What a transparent render is encoded as: ProRes 4444, which editors read, alpha and all.
@@ -364,7 +364,12 @@ def writable_folder(folder: Path) -> Path:
 def render(opts: Options, scene_class, first: int = 1, last: int | None = None) -> list[Path]:
     """Render beats `first`..`last` (None: to the end) of one scene (a still: the end of beat
     `last`, or of the scene); returns the paths written. Nothing is left under a final name
-    unless it is complete, and a video is moved into place together with its sidecar."""
+    unless it is complete, and a video is moved into place together with its sidecar.
+
+    A whole shot is drawn beat by beat as far as need be: each beat's frames are summed up
+    in a key (what each frame is drawn from), and a beat whose key is that of the last
+    render's (its encoding kept beside the shot) is not drawn again: the shot is rehearsed
+    first to find out, and the kept encodings are joined with the new ones."""
     name = scene_class.__name__
     still = opts.still
     if still and opts.beats:
@@ -372,50 +377,191 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
     stem = output_stem(name, still, first, last) + (".alpha" if opts.transparent else "")
     out_dir = writable_folder(opts.image_dir() if still else opts.video_dir())
     outputs.remove_orphans(out_dir)  # what renders killed on the way left behind
-    scene_class = type(
-        name,
-        (scene_class,),
-        {
-            "start_beat": first,
-            "end_beat": last,
-            "rehearses": opts.exact,
-            "__module__": scene_class.__module__,
-            **({"samples": 0} if is_preview(opts.resolution) else {}),
-        },
-    )
+    setup = Setup(opts, scene_class, first, last, stem, out_dir)
+    if still or first > 1 or last is not None:
+        scene = setup.scene()
+        run_scene(scene, opts, name)
+        return [Path(scene.file_writer.get_image_file_path())] if still else setup.publish(scene)
+    kept = beats.Kept(out_dir / beats.FOLDER, stem, setup.seed())
+    reused = {}
+    if kept.any():  # rehearse the shot, to find the beats whose frames are those kept
+        rehearsal = setup.scene(drawn=frozenset(), movie=False)
+        run_scene(rehearsal, opts, name)
+        reused = kept.reusable(rehearsal)
+        if len(reused) == len(rehearsal.shot.beats):
+            say_reuse(name, rehearsal, reused)
+            try:
+                return setup.publish(rehearsal, kept.joined(reused, setup.movie))
+            finally:
+                kept.close()
+    every = range(1, len(scene_class_beats(scene_class)) + 1)
+    scene = setup.scene(drawn=frozenset(n for n in every if n not in reused) if reused else None)
+    scene.file_writer.layout = [reused.get(n) for n in every]
+    scene.file_writer.keep = lambda: kept.paths_for(scene, reused)
     try:
-        scene = scene_class(
-            camera_config=dict(
-                resolution=opts.resolution,
-                fps=opts.fps,
-                # Drawn over transparent black: the writer divides the colour back out.
-                **(
-                    {"background_color": "#000000", "background_opacity": 0.0}
-                    if opts.transparent
-                    else {}
-                ),
-            ),
-            file_writer_config=dict(
-                **(ALPHA if opts.transparent else {}),
-                write_to_movie=not still,
-                save_last_frame=still,
-                output_directory=str(out_dir),
-                file_name=stem,
-                quiet=opts.quiet,
-                **x264_settings(opts.resolution),
-                # A whole shot opens from the background and closes to it, half a second each.
-                fade_in=0 if still or first > 1 else round(FADE_SECONDS * opts.fps),
-                fade_out=0
-                if still or last or not scene_class.fades_out
-                else round(FADE_SECONDS * opts.fps),
-            ),
-            skip_animations=still or (first > 1 and not opts.exact),
+        run_scene(scene, opts, name)
+        paths = setup.publish(scene)
+    except BaseException:
+        kept.forget(scene, reused)  # what this render kept, no sidecar names
+        raise
+    if reused:
+        say_reuse(name, scene, reused)
+    kept.prune(scene)
+    return paths
+
+
+def scene_class_beats(scene_class) -> tuple:
+    from gdkit import storyboard
+
+    return storyboard.shot(scene_class.shot_name or scene_class.__name__).beats
+
+
+def say_reuse(name: str, scene, reused: dict) -> None:
+    every = range(1, len(scene.shot.beats) + 1)
+    drawn = [n for n in every if n not in reused]
+    changed = f"beats {beats.span(drawn)} changed" if drawn else "no beat changed"
+    print(f"{name}: {changed}, {beats.span(sorted(reused))} reused", file=sys.stderr)
+
+
+@dataclass
+class Setup:
+    """How the scenes of one render are made, and its video published."""
+
+    opts: Options
+    scene_class: type
+    first: int
+    last: int | None
+    stem: str
+    out_dir: Path
+
+    def fades(self) -> tuple[int, int]:
+        """A whole shot opens from the background and closes to it, half a second each."""
+        if self.opts.still:
+            return 0, 0
+        frames = round(FADE_SECONDS * self.opts.fps)
+        fade_out = 0 if self.last or not self.scene_class.fades_out else frames
+        return (0 if self.first > 1 else frames), fade_out
+
+    def seed(self) -> bytes:
+        """What a beat's frames are encoded by, besides what they are drawn from: the
+        settings, the encoder's and the fades, and the engine that draws and writes them."""
+        opts = self.opts
+        engine_files = {
+            file: kept for file, kept in outputs.made_from(self.scene_class.__name__).items()
+            if file.startswith("gdkit/engine/")
+        }  # fmt: skip
+        return repr(
+            (
+                outputs.render_settings(opts.resolution, opts.fps, opts.lang, opts.transparent),
+                x264_settings(opts.resolution),
+                self.fades(),
+                is_preview(opts.resolution),
+                sorted(engine_files.items()),
+            )
+        ).encode()
+
+    @property
+    def movie(self) -> Path:
+        return self.out_dir / f"{self.stem}.mp4"
+
+    def scene(self, drawn: frozenset | None = None, movie: bool = True):
+        """The scene, ready to run: `drawn` the beats drawn (None: all), the others
+        rehearsed; a whole shot's sums up each beat's frames in a key."""
+        opts, first, last = self.opts, self.first, self.last
+        still = opts.still
+        whole = not still and first == 1 and last is None
+        fade_in, fade_out = self.fades()
+        scene_class = type(
+            self.scene_class.__name__,
+            (self.scene_class,),
+            {
+                "start_beat": first,
+                "end_beat": last,
+                "rehearses": opts.exact,
+                "drawn_beats": drawn,
+                "key_seed": self.seed() if whole else None,
+                "__module__": self.scene_class.__module__,
+                **({"samples": 0} if is_preview(opts.resolution) else {}),
+            },
         )
-    except Exception as error:
-        raise RenderError(gl_problem(opts.resolution, error)) from error
-    too_large = frame_too_large(scene.camera.ctx, opts.resolution)
-    if too_large:
-        raise RenderError(too_large)
+        try:
+            scene = scene_class(
+                camera_config=dict(
+                    resolution=opts.resolution,
+                    fps=opts.fps,
+                    # Drawn over transparent black: the writer divides the colour back out.
+                    **(
+                        {"background_color": "#000000", "background_opacity": 0.0}
+                        if opts.transparent
+                        else {}
+                    ),
+                ),
+                file_writer_config=dict(
+                    **(ALPHA if opts.transparent else {}),
+                    write_to_movie=movie and not still,
+                    save_last_frame=still,
+                    output_directory=str(self.out_dir),
+                    file_name=self.stem,
+                    quiet=opts.quiet,
+                    **x264_settings(opts.resolution),
+                    fade_in=fade_in,
+                    fade_out=fade_out,
+                ),
+                skip_animations=still or (first > 1 and not opts.exact),
+            )
+        except Exception as error:
+            raise RenderError(gl_problem(opts.resolution, error)) from error
+        too_large = frame_too_large(scene.camera.ctx, opts.resolution)
+        if too_large:
+            raise RenderError(too_large)
+        return scene
+
+    def publish(self, scene, joined: Path | None = None) -> list[Path]:
+        """Move the video (the scene's, or `joined`) into place with its sidecar, once
+        nothing it was made from changed while it was made."""
+        opts, name = self.opts, self.scene_class.__name__
+        writer = scene.file_writer
+        made_from = outputs.made_from(scene.shot.name)
+        held = outputs.today(made_from)
+        if edited := [file for file, kept in made_from.items() if held[file] != kept]:
+            if joined is None:
+                _discard_partial_movie(writer)
+            files = ", ".join(file.partition(sources.PART)[0] for file in edited)
+            raise RenderError(f"{files} changed while {name} rendered: render again")
+        frames = sum(scene.beat_frames) if scene.beat_keys else writer.frames_sent
+        sidecar = {
+            "shot": scene.shot.name,
+            "lang": opts.lang,
+            "fps": opts.fps,
+            "resolution": list(opts.resolution),
+            "duration": round(frames / opts.fps, 4),
+            "frames": frames,
+            "first_beat": self.first,
+            "beats": scene.beat_timeline(),
+            "transparent": opts.transparent,
+            "sources": made_from,
+            "inputs": outputs.inputs_digest(
+                outputs.render_settings(opts.resolution, opts.fps, opts.lang, opts.transparent),
+                made_from,
+            ),
+        }
+        if scene.beat_keys and not scene.unkeyed_frames:
+            kept = beats.Kept(self.out_dir / beats.FOLDER, self.stem, b"")
+            for beat, key in zip(sidecar["beats"], scene.beat_keys, strict=True):
+                beat["key"] = key.hexdigest()
+                if encoding := beats.own_digest(kept.path(beat["key"])):
+                    beat["encoding"] = encoding
+        movie = self.movie if joined is not None else Path(writer.final_file_path)
+        try:
+            outputs.publish(joined or Path(writer.temp_file_path), movie, sidecar)
+        finally:
+            if joined is None:
+                writer.temporary.close()
+        return [movie, outputs.sidecar_path(movie)]
+
+
+def run_scene(scene, opts: Options, name: str) -> None:
+    """Run `scene`; what stopped it, in one line."""
     writer = scene.file_writer
     try:
         scene.run()
@@ -434,36 +580,6 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
         if not Interrupted.received:
             raise RenderError(f"{name}: the scene raised KeyboardInterrupt")
         raise KeyboardInterrupt
-    if still:
-        return [Path(writer.get_image_file_path())]
-    movie = Path(writer.final_file_path)
-    made_from = outputs.made_from(scene.shot.name)
-    held = outputs.today(made_from)
-    if edited := [file for file, kept in made_from.items() if held[file] != kept]:
-        _discard_partial_movie(writer)
-        files = ", ".join(file.partition(sources.PART)[0] for file in edited)
-        raise RenderError(f"{files} changed while {name} rendered: render again")
-    sidecar = {
-        "shot": scene.shot.name,
-        "lang": opts.lang,
-        "fps": opts.fps,
-        "resolution": list(opts.resolution),
-        "duration": round(writer.frames_sent / opts.fps, 4),
-        "frames": writer.frames_sent,
-        "first_beat": first,
-        "beats": scene.beat_timeline(),
-        "transparent": opts.transparent,
-        "sources": made_from,
-        "inputs": outputs.inputs_digest(
-            outputs.render_settings(opts.resolution, opts.fps, opts.lang, opts.transparent),
-            made_from,
-        ),
-    }
-    try:
-        outputs.publish(Path(writer.temp_file_path), movie, sidecar)
-    finally:
-        writer.temporary.close()
-    return [movie, outputs.sidecar_path(movie)]
 
 
 def gl_problem(resolution: tuple[int, int], error: Exception) -> str:

@@ -255,6 +255,11 @@ def render(film: Film, stale: dict[str, str], jobs: int, cut: bool = False) -> N
         raise Interrupted(f"{what}; the finished shots are kept") from None
     pool.shutdown()
     progress(None)
+    for job in work:  # what each render reused, in one line (cli.say_reuse)
+        log = film.log(job)
+        said = log.read_text(errors="replace").splitlines() if job.whole and log.exists() else []
+        if reuse := [line for line in said if line.startswith(f"{job.name}: ")]:
+            say(reuse[-1])
     for shot in shots:  # a shot's seconds: all its renders'
         jobs_of = [job for job in work if job.shot == shot]
         if all(job.name in took for job in jobs_of):
