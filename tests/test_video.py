@@ -307,8 +307,16 @@ def spaced(data: str) -> str:
         ("assets/narration.json", spaced, set()),  # the same data, laid out otherwise
         ("S4.py", spaced, {"M5", "M7"}),
         ("gdkit/descent.py", spaced, set(SHOTS)),
+        ("gdkit/tools/page.py", spaced, set()),  # no render reads it
     ],
-    ids=["a narration line", "a beat note", "data laid out anew", "an S-file", "the library"],
+    ids=[
+        "a narration line",
+        "a beat note",
+        "data laid out anew",
+        "an S-file",
+        "the library",
+        "the page's code",
+    ],  # fmt: skip
 )
 def test_a_shot_is_stale_when_what_it_was_made_from_changed(
     built, tmp_path, monkeypatch, changed, edit, stale
