@@ -6,8 +6,8 @@ draw and encode them (`Beats.key_seed`). The encoding of each beat of the last r
 kept as `.beats/M3.<key>.mp4`, and the shot's sidecar names each beat's key and the SHA-256
 of its encoding. A later render of the shot rehearses it (no drawing) to find each beat's
 key; a beat whose key and kept encoding are those its last sidecar names is not drawn
-again, and the kept encodings are joined with the new ones, into the very bytes a render of
-every beat gives. Nothing kept is taken unchecked: a file that is not a plain file of this
+again, and the kept encodings are joined with the new ones, into the very frames a render
+of every beat gives. Nothing kept is taken unchecked: a file that is not a plain file of this
 user's, or not the encoding the sidecar names, is drawn again.
 """
 
