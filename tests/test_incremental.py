@@ -30,7 +30,7 @@ def render(folder: Path, media: Path) -> str:
 def digest(media: Path) -> str:
     """The digest of each frame of the shot's video, decoded, with its time: the pictures
     exactly (x264 does not always give the same bytes for the same frames twice; see
-    bench/results.md)."""
+    bench/incremental.md)."""
     framemd5 = subprocess.run(
         ["ffmpeg", "-loglevel", "error", "-i", str(media / "videos/zh/144p5/M3.mp4"),
          "-f", "framemd5", "-"],
