@@ -411,8 +411,8 @@ def drawn_state(scene, stable: bool = False) -> bytes:
     """A digest of what the frame just drawn was drawn from (the camera, and each render
     group's shader code, uniforms and vertices) and of what updaters read (every mobject's
     data and uniforms, trackers included): equal digests, equal frames and equal updates.
-    `stable`: the same digest in another process (a wrapper's id is a per-process hash), to
-    tell whether a beat's frames are those of an earlier render."""
+    `stable`: of what is drawn only, and the same digest in another process (a wrapper's id
+    is a per-process hash), to tell whether a frame is that of an earlier render."""
     digest = hashlib.blake2b(digest_size=32)
 
     def add(thing) -> None:
@@ -425,6 +425,8 @@ def drawn_state(scene, stable: bool = False) -> bytes:
         for wrapper in _wrappers(group):
             add(_stable_wrapper_state(wrapper) if stable else _wrapper_state(wrapper))
             digest.update(np.ascontiguousarray(wrapper.vert_data).view(np.uint8))
+    if stable:  # what the frame is drawn from, and no more: the frame itself
+        return digest.digest()
     for mob in scene.get_mobject_family_members():
         add((type(mob).__name__, mob.z_index, mob.depth_test, mob.data.dtype.descr))
         add([(name, _value(v)) for name, v in mob.uniforms.items()])

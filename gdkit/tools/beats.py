@@ -101,10 +101,9 @@ class Kept:
 
     def joined(self, reused: dict[int, Path], movie: Path) -> Path:
         """Every beat reused: their encodings joined, in a temporary file beside `movie`."""
-        joined = Temporary(movie)
+        self.temporary = joined = Temporary(movie)  # held (locked) until moved into place
         join_videos([reused[n] for n in sorted(reused)], joined.path, "mp4")
         with_usual_mode(joined.path)
-        self.temporary = joined  # kept open (locked) until it is moved into place
         return joined.path
 
     def forget(self, scene, reused: dict[int, Path]) -> None:
