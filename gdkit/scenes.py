@@ -9,7 +9,7 @@ from manimlib.scene.scene import EndScene
 
 from gdkit import storyboard
 from gdkit.engine.fixes import forget_gl_state, gather_render_data
-from gdkit.engine.speedups import drawn_state, updated_by_time
+from gdkit.engine.speedups import drawn_state, unchanged_since, updated_by_time
 from gdkit.engine.writer import FileWriter
 from gdkit.text import language
 
@@ -174,8 +174,10 @@ class Beats:
                 # then glides, does): the frame is drawn again only where they changed it.
                 self.increment_time(dt)
                 self.update_mobjects(dt)
-                gather_render_data(self)
-                state = drawn_state(self, stable=True)
+                state = last_state if unchanged_since(self, last_state) else None
+                if state is None:
+                    gather_render_data(self)
+                    state = drawn_state(self, stable=True)
                 if self.beat_keys:
                     self.keep_frame(state)
                 if state != last_state:

@@ -218,10 +218,20 @@ def _wrapper_state(w):
     return (w.id, w.depth_test, tuple(_value(v) for v in w.mobject_uniforms.values()))
 
 
+_code_digests: dict[tuple, str] = {}
+
+
+def _code_digest(code: tuple) -> str:
+    """A digest of shader code (strings keep their hash: a look-up costs little)."""
+    if (digest := _code_digests.get(code)) is None:
+        digest = _code_digests[code] = hashlib.blake2b(repr(code).encode()).hexdigest()
+    return digest
+
+
 def _stable_wrapper_state(w):
     """`_wrapper_state` with the wrapper's code and textures in place of its id."""
     return (
-        tuple(w.program_code.values()),
+        _code_digest(tuple(w.program_code.values())),
         w.render_primitive,
         tuple(w.texture_paths.items()),
         w.depth_test,
@@ -405,6 +415,27 @@ def updated_by_time(scene) -> bool:
         for mob in scene.get_mobject_family_members()
         for updater in mob.updaters
     )
+
+
+def unchanged_since(scene, state: bytes) -> bool:
+    """Whether nothing drawn changed since `scene`'s frame of `state` was summed up: no
+    render group's data changed (manimgl flags each change), and the camera's and the
+    groups' uniforms are as they were (a cheap look instead of a digest of the vertices)."""
+    if any(group._data_has_changed for group in scene.render_groups):
+        return False
+    scene.camera.refresh_uniforms()
+    light = (
+        _view(scene.camera),
+        [
+            _value(v)
+            for g in scene.render_groups
+            for w in _wrappers(g)
+            for v in w.mobject_uniforms.values()
+        ],
+    )
+    kept = getattr(scene, "_unchanged_look", None)
+    scene._unchanged_look = (state, light)
+    return kept == (state, light)
 
 
 def drawn_state(scene, stable: bool = False) -> bytes:
