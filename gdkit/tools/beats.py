@@ -3,12 +3,12 @@
 Each beat of a shot is encoded on its own, from a key frame, and its frames are summed up in
 a key: a digest of what each of them is drawn from, with the settings and the engine that
 draw and encode them (`Beats.key_seed`). The encoding of each beat of the last render is
-kept as `.beats/M3.<key>.mp4`, and the shot's sidecar names each beat's key and the SHA-256
-of its encoding. A later render of the shot rehearses it (no drawing) to find each beat's
-key; a beat whose key and kept encoding are those its last sidecar names is not drawn
-again, and the kept encodings are joined with the new ones, into the very frames a render
-of every beat gives. Nothing kept is taken unchecked: a file that is not a plain file of this
-user's, or not the encoding the sidecar names, is drawn again.
+kept as `.beats/M3.<key>.mp4` (`.mov` with alpha), and the shot's sidecar names each
+beat's key and the SHA-256 of its encoding. A later render of the shot rehearses it (no
+drawing) to find each beat's key; a beat whose key and kept encoding are those its last
+sidecar names is not drawn again, and the kept encodings are joined with the new ones, into
+the very frames a render of every beat gives. Nothing kept is taken unchecked: a file that
+is not a plain file of this user's, or not the encoding the sidecar names, is drawn again.
 """
 
 from __future__ import annotations
@@ -53,15 +53,15 @@ def own_digest(path: Path) -> str | None:
 
 
 class Kept:
-    """The kept beat encodings of the shot video `stem` in `folder`."""
+    """The kept beat encodings of the shot video `video` (`M3.mp4`, `M3.alpha.mov`)."""
 
-    def __init__(self, folder: Path, stem: str, seed: bytes):
-        self.folder, self.stem, self.seed = folder, stem, seed
-        self.video = folder.parent / f"{stem}.mp4"
+    def __init__(self, video: Path):
+        self.video, self.folder = video, video.parent / FOLDER
+        self.stem, self.extension = video.stem, video.suffix
         self.temporary: Temporary | None = None
 
     def path(self, key: str) -> Path:
-        return self.folder / f"{self.stem}.{key}.mp4"
+        return self.folder / f"{self.stem}.{key}{self.extension}"
 
     def named(self) -> dict[int, tuple[str, str]]:
         """What the last render's sidecar names: {beat: (key, digest of its encoding)}."""
@@ -99,10 +99,10 @@ class Kept:
             if n not in reused
         ]
 
-    def joined(self, reused: dict[int, Path], movie: Path) -> Path:
-        """Every beat reused: their encodings joined, in a temporary file beside `movie`."""
-        self.temporary = joined = Temporary(movie)  # held (locked) until moved into place
-        join_videos([reused[n] for n in sorted(reused)], joined.path, "mp4")
+    def joined(self, reused: dict[int, Path]) -> Path:
+        """Every beat reused: their encodings joined, in a temporary file beside the video."""
+        self.temporary = joined = Temporary(self.video)  # held (locked) until moved into place
+        join_videos([reused[n] for n in sorted(reused)], joined.path, self.extension[1:])
         with_usual_mode(joined.path)
         return joined.path
 
@@ -122,6 +122,6 @@ class Kept:
     def prune(self, scene) -> None:
         """Delete the kept encodings of this shot that its new render does not name."""
         wanted = {self.path(key.hexdigest()).name for key in scene.beat_keys}
-        for path in self.folder.glob(f"{self.stem}.*.mp4"):
-            if path.name not in wanted and len(path.name) == len(self.stem) + 69:
+        for path in self.folder.glob(f"{self.stem}.*{self.extension}"):
+            if path.name not in wanted and len(path.name) == len(self.path("0" * 64).name):
                 path.unlink(missing_ok=True)

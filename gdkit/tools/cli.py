@@ -382,7 +382,7 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
         scene = setup.scene()
         run_scene(scene, opts, name)
         return [Path(scene.file_writer.get_image_file_path())] if still else setup.publish(scene)
-    kept = beats.Kept(out_dir / beats.FOLDER, stem, setup.seed())
+    kept = beats.Kept(setup.movie)
     reused = {}
     if kept.any():  # rehearse the shot, to find the beats whose frames are those kept
         rehearsal = setup.scene(drawn=frozenset(), movie=False)
@@ -391,7 +391,7 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
         if len(reused) == len(rehearsal.shot.beats):
             say_reuse(name, rehearsal, reused)
             try:
-                return setup.publish(rehearsal, kept.joined(reused, setup.movie))
+                return setup.publish(rehearsal, kept.joined(reused))
             finally:
                 kept.close()
     every = range(1, len(scene_class_beats(scene_class)) + 1)
@@ -462,7 +462,9 @@ class Setup:
 
     @property
     def movie(self) -> Path:
-        return self.out_dir / f"{self.stem}.mp4"
+        """The video's final name (`M3.mp4`; `M3.alpha.mov` with alpha)."""
+        extension = ALPHA["movie_file_extension"] if self.opts.transparent else ".mp4"
+        return self.out_dir / f"{self.stem}{extension}"
 
     def scene(self, drawn: frozenset | None = None, movie: bool = True):
         """The scene, ready to run: `drawn` the beats drawn (None: all), the others
@@ -546,12 +548,12 @@ class Setup:
             ),
         }
         if scene.beat_keys and not scene.unkeyed_frames:
-            kept = beats.Kept(self.out_dir / beats.FOLDER, self.stem, b"")
+            kept = beats.Kept(self.movie)
             for beat, key in zip(sidecar["beats"], scene.beat_keys, strict=True):
                 beat["key"] = key.hexdigest()
                 if encoding := beats.own_digest(kept.path(beat["key"])):
                     beat["encoding"] = encoding
-        movie = self.movie if joined is not None else Path(writer.final_file_path)
+        movie = self.movie
         try:
             outputs.publish(joined or Path(writer.temp_file_path), movie, sidecar)
         finally:
