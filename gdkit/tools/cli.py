@@ -464,7 +464,7 @@ class Setup:
     def movie(self) -> Path:
         """The video's final name (`M3.mp4`; `M3.alpha.mov` with alpha)."""
         extension = ALPHA["movie_file_extension"] if self.opts.transparent else ".mp4"
-        return self.out_dir / f"{self.stem}{extension}"
+        return (self.out_dir / f"{self.stem}{extension}").absolute()  # as manimgl's writer has it
 
     def scene(self, drawn: frozenset | None = None, movie: bool = True):
         """The scene, ready to run: `drawn` the beats drawn (None: all), the others
@@ -553,7 +553,7 @@ class Setup:
                 beat["key"] = key.hexdigest()
                 if encoding := beats.own_digest(kept.path(beat["key"])):
                     beat["encoding"] = encoding
-        movie = self.movie
+        movie = self.movie if joined is not None else Path(writer.final_file_path)
         try:
             outputs.publish(joined or Path(writer.temp_file_path), movie, sidecar)
         finally:
