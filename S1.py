@@ -11,6 +11,14 @@ DG_DY = r"\frac{\partial g}{\partial y}"
 PARTIAL_COLORS = {DF_DX: BLUE, DF_DY: GREEN}
 
 
+def on_equals(lines, line):
+    """Each of `lines` moved sideways so that its first "=" is under the first "=" of
+    `line`: a derivation reads down its equals signs."""
+    x = line["="][0].get_x()
+    for each in lines:
+        each.shift((x - each["="][0].get_x()) * RIGHT)
+
+
 class M1(BeatScene):
     """M1 · The objective function."""
 
@@ -77,6 +85,7 @@ class M4(BeatScene):
                     (tangency[DF_DX], coefficients[DF_DX]),
                     (tangency[DF_DY], coefficients[DF_DY]),
                 ],
+                clear_of=self.others(slopes, tangency, note),
             ),
             FadeOut(note),
         )
@@ -93,6 +102,7 @@ class M4(BeatScene):
                     (coefficients[DF_DY], tangent_plane[DF_DY]),
                     (plane["g_0"], tangent_plane["g_0"]),
                 ],
+                clear_of=self.others(plane, coefficients),
             )
         )
         self.wait()
@@ -102,8 +112,9 @@ class M4(BeatScene):
         self.play(tangent_plane.animate.become(top))
         x_line = self.tex(rf"g(x_0+h, y_0) = {DF_DX}(x_0+h) + {DF_DY}\,y_0 + g_0")
         x_change = self.tex(rf"\Delta g_x = g(x_0+h, y_0) - g(x_0, y_0) = {DF_DX}\,h")
-        x_pair = VGroup(x_line, x_change).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+        x_pair = VGroup(x_line, x_change).arrange(DOWN, buff=0.3)
         x_pair.next_to(tangent_plane, DOWN, buff=0.4)
+        on_equals(x_pair, tangent_plane)
         self.play(self.derive(tangent_plane, x_line, DF_DX, DF_DY, "g_0"))
         self.play(self.derive(x_line, x_change, "g(x_0+h, y_0)", DF_DX))
         self.wait()
@@ -112,8 +123,9 @@ class M4(BeatScene):
         self.beat(4)
         y_line = self.tex(rf"g(x_0, y_0+h) = {DF_DX}\,x_0 + {DF_DY}(y_0+h) + g_0")
         y_change = self.tex(rf"\Delta g_y = g(x_0, y_0+h) - g(x_0, y_0) = {DF_DY}\,h")
-        y_pair = VGroup(y_line, y_change).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
-        y_pair.next_to(x_pair, DOWN, buff=0.4, aligned_edge=LEFT)
+        y_pair = VGroup(y_line, y_change).arrange(DOWN, buff=0.3)
+        y_pair.next_to(x_pair, DOWN, buff=0.4)
+        on_equals(y_pair, tangent_plane)
         self.play(self.derive(tangent_plane, y_line, DF_DX, DF_DY, "g_0"))
         self.play(self.derive(y_line, y_change, "g(x_0, y_0+h)", DF_DY))
         self.wait()
@@ -138,6 +150,7 @@ class M4(BeatScene):
         fit_width(any_line, FRAME_WIDTH - 1.4).next_to(results, DOWN, buff=0.45)
         any_change.next_to(any_line, DOWN, buff=0.3)
         rate.next_to(any_change, DOWN, buff=0.3)
+        on_equals([any_change, rate], any_line)
         angles = self.note("direction_angles", a=r"\alpha", b=r"\beta").to_corner(UR, buff=0.75)
         self.play(self.derive(tangent_plane, any_line, DF_DX, DF_DY, "g_0"), FadeIn(angles))
         self.play(self.derive(any_line, any_change, DF_DX, DF_DY))
@@ -157,11 +170,7 @@ class M4(BeatScene):
         self.play(Morph(rate, vector_form))
         gradient_form = self.tex(r"= \nabla f \cdot \hat{e}_h", t2c={r"\nabla f": YELLOW})
         gradient_form.next_to(vector_form, DOWN, buff=0.5)
-        # The second line's "=" under the first one's
-        equals = vector_form["="][0]
-        gradient_form.shift(
-            (equals.get_center()[0] - gradient_form["="][0].get_center()[0]) * RIGHT
-        )
+        on_equals([gradient_form], vector_form)
         self.play(FadeIn(gradient_form, shift=0.3 * DOWN))
         conclusion = caption(
             "max_when_aligned",
@@ -179,8 +188,12 @@ class M4(BeatScene):
         new line writes in, and `line` stays where it is."""
         copy = line.copy()
         pairs = [(copy[p], new_line[p]) for p in parts]
-        others = [m for m in self.mobjects if isinstance(m, VMobject) and m is not line]
+        others = self.others(line)
         return Morph(copy, new_line, pairs=pairs, runs=False, from_copy=True, clear_of=others)
+
+    def others(self, *mobjects):
+        """What is on screen besides `mobjects`: what a term on its way must not cross."""
+        return [m for m in self.mobjects if isinstance(m, VMobject) and m not in mobjects]
 
 
 class M6(BeatScene):

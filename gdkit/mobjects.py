@@ -436,8 +436,8 @@ class Morph(AnimationGroup):
         # new writes in once they have arrived, so nothing overlaps on the way.
         super().__init__(
             *(
-                Glide(a, b, seen, arc, rate_func=between(0.25, 0.75))
-                for (a, b), (arc, seen) in zip(moves, glides(moves, obstacles), strict=True)
+                Glide(a, b, *glide, rate_func=window(0.25, 0.75))
+                for (a, b), glide in zip(moves, glides(moves, obstacles), strict=True)
             ),
             *(FadeOut(g, rate_func=between(0, 0.25)) for g in staying),
             *(FadeIn(g, rate_func=between(0.75, 1)) for g in glyphs_b if id(g) not in moved_b),
@@ -452,25 +452,45 @@ class Morph(AnimationGroup):
 
 
 class Glide(Transform):
-    """A glyph's move, along an arc of `arc` radians, whose opacity follows `seen`, its
-    visibility at each point of WAY."""
+    """A glyph's move along an arc of `arc` radians, made during `timing` (a part of the
+    morph's moving time), its opacity following `seen` at each moment of WAY."""
 
-    def __init__(self, glyph, target, seen, arc=0.0, **kwargs):
-        self.seen = seen
+    def __init__(self, glyph, target, arc, timing, seen, **kwargs):
+        self.timing, self.seen = timing, seen
         super().__init__(glyph, target, path_arc=arc, **kwargs)
 
-    def interpolate_submobject(self, submob, start, target, alpha):
+    def interpolate_submobject(self, submob, start, target, t):
+        alpha = progress(self.timing, t)
         super().interpolate_submobject(submob, start, target, alpha)
-        submob.data["fill_rgba"][:, 3] *= np.interp(alpha, WAY, self.seen)
+        # Set, not scaled: a Transform leaves data alone that its two ends share.
+        opacity = (1 - alpha) * start.data["fill_rgba"][:, 3] + alpha * target.data["fill_rgba"][
+            :, 3
+        ]
+        submob.data["fill_rgba"][:, 3] = opacity * np.interp(t, WAY, self.seen)
         submob.note_changed_data()
 
 
-WAY = np.linspace(0, 1, 41)  # where along its way a moving glyph's visibility is judged
+WAY = np.linspace(0, 1, 41)  # the moments of a morph's moving time at which ways are judged
 ARCS = np.pi * np.array([0, -0.5, 0.5, -1, 1])  # the ways a glyph may take, straight first
+TIMINGS = ((0, 1), (0, 0.5), (0.5, 1))  # a part moves all the while, or in one half of it
 ENDS = 0.1  # of the way at each end, where moving glyphs may touch as their formulas do
-RAMP = 0.1  # of the way, over which a glyph fades in or out beside what it must not cover
+RAMP = 0.1  # of the time, over which a glyph fades in or out beside what it must not cover
 MARGIN = 0.04  # scene units kept between a seen glyph and what it passes
 NEAR = 0.15  # scene units: glyphs this near that move alike are one part
+ROOM = 0.5  # scene units round the formulas' box that an arc may pass through
+
+
+def progress(timing, t):
+    """How far along its way a part moving during `timing` is at moment `t` (0 to 1)."""
+    from manimlib import smooth
+
+    start, end = timing
+    return smooth(np.clip((np.asarray(t) - start) / (end - start), 0, 1))
+
+
+def window(start: float, end: float):
+    """A rate that runs evenly from `start` to `end` of an animation's time."""
+    return lambda t: min(1.0, max(0.0, (t - start) / (end - start)))
 
 
 def box(glyph: Mobject) -> np.ndarray:
@@ -479,8 +499,8 @@ def box(glyph: Mobject) -> np.ndarray:
     return np.array([points.min(axis=0), points.max(axis=0)])
 
 
-def way(a: np.ndarray, b: np.ndarray, arc: float) -> np.ndarray:
-    """The boxes of a box moving from `a` to `b` along an arc, at each point of WAY."""
+def way(a: np.ndarray, b: np.ndarray, arc: float, alphas=WAY) -> np.ndarray:
+    """The boxes of a box moving from `a` to `b` along an arc, at each of `alphas`."""
     from manimlib.utils.paths import path_along_arc
 
     def corners(box):
@@ -488,85 +508,126 @@ def way(a: np.ndarray, b: np.ndarray, arc: float) -> np.ndarray:
         return np.array([[x0, y0, 0], [x1, y0, 0], [x0, y1, 0], [x1, y1, 0]])
 
     path = path_along_arc(arc)
-    points = np.array([path(corners(a), corners(b), t)[:, :2] for t in WAY])
+    points = np.array([path(corners(a), corners(b), t)[:, :2] for t in alphas])
     return np.stack([points.min(axis=1), points.max(axis=1)], axis=1)
 
 
 def meets(boxes: np.ndarray, other: np.ndarray) -> np.ndarray:
-    """Where along a way (boxes at each point of WAY) it meets `other`: a box, or a way."""
+    """Where along a way (boxes at each moment of WAY) it meets `other`: a box, or a way."""
     return np.all(
         (boxes[:, 0] - MARGIN < other[..., 1, :]) & (other[..., 0, :] < boxes[:, 1] + MARGIN),
         axis=-1,
     )
 
 
-def glides(moves, obstacles) -> list[tuple[float, np.ndarray]]:
-    """For each (glyph, target) move, its arc and its opacity factor along WAY. Glyphs near
-    each other that move alike (a fraction, a word) move as one part. A part
-    whose straight way crosses another's (the longer way gives place) or an obstacle takes an
-    arc clear of them, within the formulas' box, if one is; where none is, it is unseen where
-    it meets them, fading out and in over RAMP beside them. Parts may touch near their ENDS,
-    as their formulas do."""
-    starts = [box(a) for a, _ in moves]
-    ends = [box(b) for _, b in moves]
-    part = list(range(len(moves)))
+def union(boxes) -> np.ndarray:
+    """The box round `boxes`."""
+    return np.array([np.min([b[0] for b in boxes], 0), np.max([b[1] for b in boxes], 0)])
+
+
+def parts_of(starts, ends) -> list[list[int]]:
+    """The moves (given by their start and end boxes) in parts: glyphs near each other that
+    move alike (a fraction, a word) are one part."""
+    part = list(range(len(starts)))
 
     def root(i):
         while part[i] != i:
             i = part[i]
         return i
 
-    def together(i, j):  # near each other, and moving as one
+    def together(i, j):
         p, q = starts[i], starts[j]
         near = np.all((p[0] - NEAR < q[1]) & (q[0] < p[1] + NEAR))
         shift = (ends[i] - starts[i]) - (ends[j] - starts[j])
         return near and np.abs(shift).max() < NEAR
 
-    for i in range(len(moves)):
+    for i in range(len(starts)):
         for j in range(i):
             if together(i, j):
                 part[root(i)] = root(j)
     groups = {}
-    for i in range(len(moves)):
+    for i in range(len(starts)):
         groups.setdefault(root(i), []).append(i)
-    parts = list(groups.values())
+    return list(groups.values())
 
-    def union(boxes):
-        return np.array([np.min([b[0] for b in boxes], 0), np.max([b[1] for b in boxes], 0)])
 
+def glides(moves, obstacles) -> list[tuple[float, tuple, np.ndarray]]:
+    """For each (glyph, target) move: its arc, its timing and its opacity factor at each
+    moment of WAY, chosen part by part (see `parts_of`). The longest part chooses first: a
+    straight way all the while if it is clear of the others and of the obstacles, else a
+    straight way in one half of the time (parts take turns), else an arc, within ROOM of
+    the formulas' box. A part for which nothing is clear is unseen where it meets them,
+    fading out and in over RAMP beside them. Parts may touch near their ENDS, as their
+    formulas do."""
+    starts = [box(a) for a, _ in moves]
+    ends = [box(b) for _, b in moves]
+    parts = parts_of(starts, ends)
     spans = [(union([starts[i] for i in p]), union([ends[i] for i in p])) for p in parts]
     lengths = [np.linalg.norm(b.mean(0) - a.mean(0)) for a, b in spans]
-    arcs = [0.0] * len(parts)
-    ways = [way(a, b, 0.0) for a, b in spans]
-    inside = (ENDS < WAY) & (WAY < 1 - ENDS)
+    chosen = [(0.0, TIMINGS[0])] * len(parts)
 
-    def blocked(k, boxes, by):
+    def along(k, arc, timing):
+        return way(*spans[k], arc, progress(timing, WAY))
+
+    def moving(timing):
+        alpha = progress(timing, WAY)
+        return (ENDS < alpha) & (alpha < 1 - ENDS)
+
+    ways = [along(k, *chosen[k]) for k in range(len(parts))]
+
+    def blocked(k, boxes, timing, by):
         hit = np.zeros(len(WAY), bool)
         for obstacle in obstacles:
             hit |= meets(boxes, obstacle)
         for j in by:
             if j != k:
-                hit |= meets(boxes, ways[j]) & inside
+                hit |= meets(boxes, ways[j]) & (moving(timing) | moving(chosen[j][1]))
         return hit
 
     order = sorted(range(len(parts)), key=lambda k: -lengths[k])
-    bounds = union(starts + ends)  # arcs stay between the formulas' edges
-    for k in order:  # the longest first, clear of the shorter and of those placed
+    low, high = union(starts + ends) + [[-ROOM, -ROOM], [ROOM, ROOM]]
+
+    def ways_for(k):  # straight first, all the while first
         for arc in ARCS:
-            boxes = way(*spans[k], arc)
-            within = np.all(boxes[:, 0] >= bounds[0] - MARGIN) and np.all(
-                boxes[:, 1] <= bounds[1] + MARGIN
-            )
-            if within and not blocked(k, boxes, order).any():
-                arcs[k], ways[k] = arc, boxes
-                break
+            for timing in TIMINGS:
+                boxes = along(k, arc, timing)
+                if np.all(boxes[:, 0] >= low - MARGIN) and np.all(boxes[:, 1] <= high + MARGIN):
+                    yield (arc, timing), boxes
+
+    def clear(k, choice, boxes, besides=()):
+        return not blocked(k, boxes, choice[1], [j for j in order if j not in besides]).any()
+
+    def choose(k):  # the first way clear of the others as they now go
+        for choice, boxes in ways_for(k):
+            if clear(k, choice, boxes):
+                chosen[k], ways[k] = choice, boxes
+                return True
+        return False
+
+    def take_turns(k, j):  # another way for j, clear of all but k, and then one for k
+        was = chosen[j], ways[j]
+        for choice, boxes in ways_for(j):
+            if clear(j, choice, boxes, besides=[k]):
+                chosen[j], ways[j] = choice, boxes
+                if choose(k):
+                    return True
+        chosen[j], ways[j] = was
+        return False
+
+    # The longest first, clear of the shorter (as they would go straight) and of those
+    # placed; a part for which none is clear tries again with one it meets changing its way.
+    for k in [k for k in order if not choose(k)]:
+        if not choose(k):
+            crossing = [j for j in order if j != k and meets(ways[k], ways[j]).any()]
+            any(take_turns(k, j) for j in crossing)
     result = [None] * len(moves)
     for k, p in enumerate(parts):
-        hidden = blocked(k, ways[k], order[order.index(k) + 1 :])  # the longer gives place
+        arc, timing = chosen[k]
+        hidden = blocked(k, ways[k], timing, order[order.index(k) + 1 :])  # the longer gives place
         gap = np.abs(WAY[:, None] - WAY[hidden][None, :]).min(axis=1) if hidden.any() else 1
         seen = np.clip(gap / RAMP, 0, 1) * np.ones(len(WAY))
         for i in p:
-            result[i] = (arcs[k], seen)
+            result[i] = (arc, timing, seen)
     return result
 
 

@@ -9,7 +9,7 @@ import pytest
 from manimlib import StringMobject, VMobject
 
 from gdkit import storyboard
-from gdkit.mobjects import LABELS, Morph, Number, outline, same_glyph
+from gdkit.mobjects import LABELS, ROOM, Morph, Number, outline, same_glyph
 from gdkit.screen import overlap, screen_box
 from tests.craft import SCREEN, at_beat_ends, every_frame
 
@@ -118,42 +118,48 @@ def test_each_beat_lasts_at_least_its_reading_time(name, lang):
     assert all(length >= need - 0.1 for length, need in zip(lengths, needed, strict=True))
 
 
-def watch_morphs(name, lang="en"):
-    """For each frame in the middle of a Morph of shot `name`: the glyphs on screen, and the
-    morph's start and end formulas."""
-    seen = []
-
-    def look(scene):
-        for morph in getattr(scene, "morphs_running", []):
-            seen.append((morph, [g.copy() for g in morph.mobject.family_members_with_points()]))
-
+def during_morphs(name, look, lang="en") -> None:
+    """Run shot `name` frame by frame (10 fps), calling `look(morph, done)` for each Morph
+    running, `done` the part of its time gone; each morph's `ends` are copies of its start
+    and end formulas."""
     from tests.craft import shot_class
 
     base = shot_class(name)
 
     class Watched(base):
         def play(self, *animations, **kwargs):
-            self.morphs_running = [a for a in animations if isinstance(a, Morph)]
-            starts = {
-                id(m): (
+            self.morphs_running = [(a, self.time) for a in animations if isinstance(a, Morph)]
+            for m, _ in self.morphs_running:
+                m.ends = (
                     [g.copy() for g in m.source.family_members_with_points()],
                     [g.copy() for g in m.target.family_members_with_points()],
                 )
-                for m in self.morphs_running
-            }
-            for m in self.morphs_running:
-                m.ends = starts[id(m)]
             super().play(*animations, **kwargs)
             self.morphs_running = []
+
+    def each(scene):
+        for morph, start in getattr(scene, "morphs_running", []):
+            look(morph, (scene.time - start) / morph.get_run_time())
 
     import tests.craft as craft
 
     original = craft.shot_class
     craft.shot_class = lambda n: Watched if n == name else original(n)
     try:
-        every_frame(name, lang, 10, look)
+        every_frame(name, lang, 10, each)
     finally:
         craft.shot_class = original
+
+
+def watch_morphs(name, lang="en"):
+    """For each frame in the middle of a Morph of shot `name`: the glyphs on screen, and the
+    morph's start and end formulas."""
+    seen = []
+
+    def look(morph, done):
+        seen.append((morph, [g.copy() for g in morph.mobject.family_members_with_points()]))
+
+    during_morphs(name, look, lang)
     return seen
 
 
@@ -163,7 +169,9 @@ def glyph_soup(seen) -> list[str]:
         start, end = morph.ends
         ends = start + end
         every = np.vstack([g.get_points() for g in ends])
-        low, high = every.min(axis=0) - 0.05, every.max(axis=0) + 0.05
+        # A term taking an arc round another may pass within ROOM of them.
+        room = np.array([ROOM, ROOM, 0]) + 0.05
+        low, high = every.min(axis=0) - room, every.max(axis=0) + room
         for glyph in glyphs:
             if glyph.get_fill_opacity() < 0.05:
                 continue
@@ -197,6 +205,28 @@ def test_the_soup_check_catches_a_melting_transform():
     melt.ends = ends
     frames = [(melt, [g.copy() for g in melt.mobject.family_members_with_points()])]
     assert glyph_soup(frames) != []
+
+
+def test_a_term_hidden_on_its_way_is_seen_again_once_clear():
+    """A term a Morph hides while it crosses other text comes back: once every term has
+    arrived (the last fifth of the morph), each glyph that moved is as opaque as the glyph it
+    lands on. (Glides once scaled a glyph's opacity frame after frame, and a term hidden on
+    its way stayed hidden until the morph ended.)"""
+    from gdkit.mobjects import Glide
+
+    faint = set()
+
+    def look(morph, done):
+        if done < 0.8:
+            return
+        for glide in morph.animations:
+            if isinstance(glide, Glide):
+                shown = glide.mobject.data["fill_rgba"][:, 3].max()
+                if shown < 0.9 * glide.target_mobject.data["fill_rgba"][:, 3].max():
+                    faint.add(glide.target_mobject.get_center().round(1).tobytes())
+
+    during_morphs("M4", look)
+    assert not faint, f"{len(faint)} glyphs still hidden where they land"
 
 
 def stacked_glyphs(name: str) -> list[float]:
@@ -272,6 +302,23 @@ def test_no_text_slides_through_text(name):
     makes are unseen where they cross the lines between, and take an arc round each other;
     M7's panel for a run comes in once the last run's panel has gone."""
     assert text_through_text(name, "zh") == []
+
+
+def test_m4_derivation_reads_down_its_equals_signs():
+    """Each line M4 derives stands with its first "=" under the first "=" of the line it
+    came from: at the ends of M4.3 and M4.4 the tangent plane and the four lines below it,
+    at the end of M4.5 the three lines of the step in any direction."""
+    from manimlib import Tex
+
+    def equals(scene):
+        lines = [m for m in scene.mobjects if isinstance(m, Tex) and "=" in m.get_string()]
+        lines.sort(key=lambda m: -m.get_y())
+        return [round(float(m["="][0].get_x()), 2) for m in lines]
+
+    at = at_beat_ends("M4", "en", equals)
+    assert len(at[3]) == 3 and len(set(at[3])) == 1, at[3]
+    assert len(at[4]) == 5 and len(set(at[4])) == 1, at[4]
+    assert len(at[5]) == 6 and len(set(at[5][-3:])) == 1, at[5]
 
 
 def test_m9_formula_is_centred_as_it_grows():
