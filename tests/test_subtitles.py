@@ -30,13 +30,16 @@ def laid_out(lang: str) -> dict[str, list[list[str]]]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_line_fits_and_every_cue_has_at_most_two(lang):
+    """Chinese lines count a half-width letter, digit or space as half a character."""
+    from gdkit.tools import subtitles
+
     width, _ = LIMITS[lang]
     too_long = [
         (label, line)
         for label, cues in laid_out(lang).items()
         for cue in cues
         for line in cue
-        if len(line) > width or not line or line != line.strip()
+        if subtitles.width(line, lang) > width or not line or line != line.strip()
     ]
     assert too_long == []
     assert all(1 <= len(cue) <= 2 for cues in laid_out(lang).values() for cue in cues)
@@ -52,7 +55,12 @@ def test_the_cues_say_the_whole_narration(lang):
         assert shown.split() == said.split(), beat.label
 
 
-NUMBER_CUT = re.compile(r"[\d.][\n|]+[\d.°]|[=+−×][\n|]")  # 0.3|91, 15.4|°, a formula's "=|"
+# 0.3|91, 15.4|°, a formula cut beside an operator ("=|", "|+"), ∇|f
+NUMBER_CUT = re.compile(r"[\d.][\n|]+[\d.°]|[=+−×][\n|]|[\n|][=+−×]|∇[\n|]")
+# A Chinese line that ends on a character binding what follows (的, 与) or at a space round a
+# letter or number set in the sentence ("与 x|轴", "α 变为|50°")
+LATIN = "A-Za-z0-9α-ωΔ∇°₀-ₜ"
+ZH_CUT = re.compile(rf"[的与和及把]\n|[{LATIN}]\n[\u4e00-\u9fff]|[\u4e00-\u9fff]\n[{LATIN}(]")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -61,6 +69,8 @@ def test_no_line_or_cue_breaks_inside_a_number_a_bracket_or_after_an_operator(la
         lines = [line for cue in cues for line in cue]
         joined = "\n".join(lines)
         assert not NUMBER_CUT.search(joined), (label, lines)
+        if lang == "zh":
+            assert not ZH_CUT.search(joined), (label, lines)
         for line in lines:  # each bracket closes on the line it opens
             depth = 0
             for c in line:

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import io
 import logging
+import unicodedata
 from functools import cache
 
 import webvtt
 
 # Broadcast limits for a subtitle (the timed-text style guides of Netflix and the BBC): the
-# characters of a line (two lines a cue), and the longest a cue stays on screen. The film is
-# paced for its narration, so each cue's share of its beat is long enough to read.
+# characters of a line (two lines a cue; in Chinese, a Latin letter, digit or space is half
+# a character wide), and the longest a cue stays on screen. The film is paced for its
+# narration, so each cue's share of its beat is long enough to read.
 LINE_LENGTH = {"zh": 16, "en": 42}
 LONGEST = 7.0
 
 SENTENCE_ENDS, CLAUSE_ENDS = ".?!。？！", ",:;，：；、"
 OPENING, CLOSING = "(（[“‘", ")）]”’" + SENTENCE_ENDS + CLAUSE_ENDS + "°"
 OPERATORS = set("=+−-×·<>≈")
-# Words a line should not end with (English) or start with (Chinese particles).
+# Words a line should not end with (English; Chinese characters that bind what follows)
+# or start with (Chinese particles).
 LEANING = set("a an the of to in on by at as and or its this that with from for into".split())
+LEANING_ZH = "的与和及把"
 PARTICLES = "的得地了着过"
 
 
@@ -39,9 +43,10 @@ def _segmenter():
 
 def breaks(line: str, lang: str) -> dict[int, int]:
     """Where `line` may break, by position: 3 after a sentence, 2 after a clause, 1 between
-    words (Chinese words as jieba segments them), 0 where it reads badly (before a particle
-    or an operator, after "the"); never inside a number or a bracket, after an operator, or
-    before a mark that closes what comes before it."""
+    words (Chinese words as jieba segments them), 0 where it reads badly (before a particle,
+    after "the" or 的, at a space round a letter or number set in Chinese); never inside a
+    number, a bracket or a formula (beside an operator), or before a mark that closes what
+    comes before it."""
     if lang == "zh":
         places, at = set(), 0
         for word in _segmenter().cut(line):
@@ -61,26 +66,38 @@ def breaks(line: str, lang: str) -> dict[int, int]:
         before, after = line[:at].rstrip(), line[at:].lstrip()
         if not before or not after or before[-1] in OPENING or after[0] in CLOSING:
             continue
-        if _word(line[at - 1]) and _word(line[at]) or before[-1] in OPERATORS:
-            continue  # inside a word or a number, after an operator
+        if _word(line[at - 1]) and _word(line[at]) or {before[-1], after[0]} & OPERATORS:
+            continue  # inside a word or a number, beside an operator (inside a formula)
         quality = 3 if before[-1] in SENTENCE_ENDS else 2 if before[-1] in CLAUSE_ENDS else 1
-        if before.split()[-1].lower() in LEANING or after[0] in PARTICLES + "".join(OPERATORS):
-            quality = 0  # before a particle or an operator, after a word that leans on the next
+        if before.split()[-1].lower() in LEANING or before[-1] in LEANING_ZH:
+            quality = 0  # after a word that leans on the next
+        if after[0] in PARTICLES:
+            quality = 0  # before a particle
+        if lang == "zh" and " " in line[at - 1 : at + 1]:
+            quality = 0  # a letter, a number or a formula set in a Chinese phrase ("与 x 轴")
         found[at] = quality
     return found
 
 
+def width(text: str, lang: str) -> float:
+    """How many characters wide `text` is: in Chinese, a half-width one (a Latin letter, a
+    digit, a space, most symbols of a formula) counts as half."""
+    if lang != "zh":
+        return len(text)
+    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
 def _word(c: str) -> bool:
     """A letter or digit of a word or number written in Latin script (not a Han character)."""
-    return (c.isalnum() or c in "._′") and not "\u4e00" <= c <= "\u9fff"
+    return (c.isalnum() or c in "._′∇") and not "\u4e00" <= c <= "\u9fff"
 
 
 # What a layout costs: each cue, a short cue (by the characters it is short of half a line),
 # where a cue ends and where a line breaks (by the place's quality, see `breaks`; -1: inside a
 # word, where nothing else fits), and each character one line of a cue is longer than the other.
-CUE, SHORT_CUE = 30, 3
+CUE, SHORT_CUE = 20, 3
 CUE_END = {3: 0, 2: 10, 1: 60, 0: 90, -1: 300}
-LINE_BREAK = {3: 0, 2: 4, 1: 25, 0: 45, -1: 200}
+LINE_BREAK = {3: 0, 2: 4, 1: 40, 0: 90, -1: 200}
 
 
 def cues(line: str, lang: str) -> list[list[str]]:
@@ -90,30 +107,31 @@ def cues(line: str, lang: str) -> list[list[str]]:
     if not line.strip():
         return []
     places = breaks(line, lang)
-    laid = _layout(line, LINE_LENGTH[lang], places)
+    laid = _layout(line, lang, places)
     if laid is None:  # something unbreakable longer than a line: it breaks where it must
         anywhere = {i: -1 for i in range(1, len(line)) if line[i - 1 : i + 1].strip()}
-        laid = _layout(line, LINE_LENGTH[lang], anywhere | places)
+        laid = _layout(line, lang, anywhere | places)
     return laid
 
 
-def _layout(line: str, width: int, places: dict[int, int]) -> list[list[str]] | None:
+def _layout(line: str, lang: str, places: dict[int, int]) -> list[list[str]] | None:
     ends = [0, *sorted(places), len(line)]
+    longest = LINE_LENGTH[lang]
 
     def part(a: int, b: int) -> str:
         return line[a:b].strip()
 
+    def wide(a: int, b: int) -> float:
+        return width(part(a, b), lang)
+
     def one_cue(a: int, b: int) -> tuple[float, list[str]] | None:
         """The best lines for line[a:b] in one cue, with what they cost; None if none fit."""
-        if len(part(a, b)) <= width:
+        if wide(a, b) <= longest:
             return 0.0, [part(a, b)]
         fits = [
-            (
-                LINE_BREAK[places[k]] + abs(len(part(a, k)) - len(part(k, b))),
-                [part(a, k), part(k, b)],
-            )
+            (LINE_BREAK[places[k]] + abs(wide(a, k) - wide(k, b)), [part(a, k), part(k, b)])
             for k in ends
-            if a < k < b and len(part(a, k)) <= width and len(part(k, b)) <= width
+            if a < k < b and wide(a, k) <= longest and wide(k, b) <= longest
         ]
         return min(fits, default=None, key=lambda fit: fit[0])
 
@@ -122,7 +140,7 @@ def _layout(line: str, width: int, places: dict[int, int]) -> list[list[str]] | 
         for a in ends:
             if a >= b or a not in best or (fit := one_cue(a, b)) is None:
                 continue
-            short = max(0, width // 2 - len(part(a, b)))
+            short = max(0, longest // 2 - wide(a, b))
             end = 0 if b == len(line) else CUE_END[places[b]]
             cost = best[a][0] + CUE + SHORT_CUE * short + end + fit[0]
             if b not in best or cost < best[b][0]:
