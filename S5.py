@@ -194,6 +194,7 @@ class M10(SurfaceDescent):
     tol = 1e-4  # each run stops on its own when |∇h| <= tol
     max_steps = 500
     label_size = 30  # the balls' z labels
+    ball_radius = 0.16
     # ... on a backing a shade lighter than the background: a tag seen whole, over the
     # surface or not
     label_backing, label_opacity = GREY_E, 0.95
@@ -219,7 +220,9 @@ class M10(SurfaceDescent):
         surface = self.get_surface(axes)
         balls = Group(
             *(
-                self.get_ball(color, radius=0.16).move_to(self.point(axes, run.points[0]))
+                self.get_ball(color, radius=self.ball_radius).move_to(
+                    self.point(axes, run.points[0])
+                )
                 for run, color in zip(result.runs, colors, strict=True)
             )
         ).set_z_index(OVER)
@@ -234,7 +237,7 @@ class M10(SurfaceDescent):
         frame.reorient(center=axes.c2p(5, -2.5, -1), **self.view)
         self.add(axes, surface, self.get_axis_labels(axes))
         self.iteration = Number(0, num_decimal_places=0, font_size=self.font_size * 1.15)
-        hud = panel(caption("hud_iterations", self.font_size, n=self.iteration))
+        hud = panel(caption("hud_iterations", self.font_size, n=self.iteration), follow=True)
         hud.to_corner(UL, buff=0.75).fix_in_frame().set_z_index(LABELS)
 
         # M10.1 all four descend together; each stops on its own
@@ -267,7 +270,8 @@ class M10(SurfaceDescent):
         self.iteration = Number(
             result.runs[best].steps, num_decimal_places=0, font_size=self.font_size * 1.15
         )
-        kept = panel(caption("lowest_run", self.font_size, n=self.iteration)).move_to(hud, UL)
+        kept = panel(caption("lowest_run", self.font_size, n=self.iteration), follow=True)
+        kept.move_to(hud, UL)
         kept.fix_in_frame().set_z_index(LABELS)
         self.play(
             # The labels go first: none is left beside a ball that is gone.
@@ -320,20 +324,31 @@ class M10(SurfaceDescent):
         unit = frame.get_height() / FRAME_HEIGHT  # world length of one screen unit
         turn = orientation(frame)
         right, up = turn[:, 0] * unit, turn[:, 1] * unit
-        gap = 0.12 + 0.16 * 8 / frame.get_height()  # clear of the ball, in screen units
+
+        def seen_at(point):  # in screen units
+            return to_screen(frame, point, (FRAME_WIDTH, FRAME_HEIGHT))[0]
+
+        def box(point, half_size):
+            return np.array([seen_at(point) - half_size, seen_at(point) + half_size])
+
+        # Nearer the camera than its focus, a length at the ball looks longer (perspective)
+        at = ball.get_center()
+        near = np.linalg.norm(seen_at(at + right) - seen_at(at))
+        radius = self.ball_radius / unit * near  # on screen
+        gap = (radius + 0.12) / np.sqrt(2)  # its nearest corner just off the ball's edge
         half = np.asarray(size) / 2
 
         def centre(side):
             sx, sy = side
-            return ball.get_center() + (sx * (gap + half[0])) * right + (sy * (gap + half[1])) * up
-
-        def box(point, half_size):
-            mid = to_screen(frame, point, (FRAME_WIDTH, FRAME_HEIGHT))[0]
-            return np.array([mid - half_size, mid + half_size])
+            return at + ((sx * (gap + half[0])) * right + (sy * (gap + half[1])) * up) / near
 
         on_screen = self.get_mobject_family_members()
         taken = [box(self.placed[j][1], self.placed[j][2]) for j in range(i) if self.placed[j]]
-        taken += [box(b.get_center(), np.array([0.2, 0.2])) for b in self.balls if b in on_screen]
+        taken += [
+            box(b.get_center(), np.full(2, radius))
+            for b in self.balls
+            if b in on_screen and b is not ball
+        ]
         previous = self.placed[i][0] if self.placed[i] else self.sides[0]
         for side in (previous, *self.sides):
             point = centre(side)

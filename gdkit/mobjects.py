@@ -127,12 +127,23 @@ class Coordinates(VGroup):
             yield number
 
 
-def panel(mob: Mobject, opacity: float = 0.9, buff: float = 0.15, color=GREY_E) -> VGroup:
+def panel(
+    mob: Mobject, opacity: float = 0.9, buff: float = 0.15, color=GREY_E, follow: bool = False
+) -> VGroup:
     """`mob` on a dark backing, to be read over whatever lies behind it: a shade lighter than
-    the background, so that it is seen whole, over a surface or not."""
+    the background, so that it is seen whole, over a surface or not. With `follow`, the
+    backing keeps round `mob` as it changes size (a count gaining a digit)."""
     from manimlib import BackgroundRectangle
 
-    return VGroup(BackgroundRectangle(mob, color=color, fill_opacity=opacity, buff=buff), mob)
+    backing = BackgroundRectangle(mob, color=color, fill_opacity=opacity, buff=buff)
+    if follow:
+
+        def keep_round(backing):
+            if not np.allclose(backing.get_width(), mob.get_width() + 2 * buff):
+                backing.surround(mob, buff)
+
+        backing.add_updater(keep_round)
+    return VGroup(backing, mob)
 
 
 def contrast(a, b) -> float:

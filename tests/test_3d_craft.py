@@ -222,6 +222,28 @@ def test_m10_labels_never_collide_while_the_balls_move():
     assert [(t, n) for t, n in seen if n] == []
 
 
+def test_m10_z_labels_sit_close_beside_their_balls():
+    """A z label's nearest corner is within 30 px (1080p) of its ball's edge at every frame
+    (5 fps) once the labels are in: as the camera comes in and the ball grows on screen the
+    label keeps beside it (it sat ~50 px off at the end of M10.2)."""
+    far = []
+
+    def look(scene):
+        on_screen = scene.get_mobject_family_members()
+        for label, ball in zip(scene.labels, scene.balls, strict=True):
+            if label not in on_screen or label[0].get_fill_opacity() < 0.5:
+                continue
+            (x0, y0), (x1, y1) = screen_box(label, scene.frame, SCREEN)
+            ball_box = screen_box(ball, scene.frame, SCREEN)
+            centre, radius = ball_box.mean(axis=0), np.ptp(ball_box, axis=0).max() / 2
+            nearest = np.clip(centre, [x0, y0], [x1, y1])
+            if np.linalg.norm(nearest - centre) - radius > 30:
+                far.append(round(scene.time, 1))
+
+    every_frame("M10", "zh", 5, look)
+    assert far == []
+
+
 def test_m10_ends_on_a_composed_frame_that_counts_the_kept_run():
     def last_frame(scene):
         surface = next(m for m in scene.mobjects if type(m).__name__ == "CheckerSurface")
@@ -515,3 +537,24 @@ def test_m3_circle_is_seen_when_drawn():
             return (x1 - x0) / SCREEN[0]
 
     assert at_beat_ends("M3", "zh", width)[3] >= 0.1
+
+
+@pytest.mark.parametrize("name", ["M8", "M10"])
+def test_a_hud_backing_keeps_round_its_text_as_the_count_grows(name):
+    """A HUD's count gains digits (M10's steps: 0 to 38): in every frame (5 fps) its backing
+    still holds the whole text (once, the "8" of 38 stuck out of a backing sized for "0")."""
+    from manimlib import BackgroundRectangle
+
+    out = []
+
+    def look(scene):
+        for m in scene.get_mobject_family_members():
+            if isinstance(m, BackgroundRectangle) and m.get_fill_opacity() > 0.1:
+                group = next(p for p in m.parents if m in p.submobjects)
+                text = group.submobjects[1]
+                left, right = text.get_left()[0], text.get_right()[0]
+                if left < m.get_left()[0] or right > m.get_right()[0]:
+                    out.append(round(scene.time, 1))
+
+    every_frame(name, "zh", 5, look)
+    assert out == []
