@@ -123,10 +123,14 @@ class M2(BeatScene):
 
     def get_ground(self):
         """The ground through the foot and the cane's tip, and the level it is measured from;
-        both reach past the arc that marks θ."""
+        both reach past the arc that marks θ, and back behind the walker (where h's brace ends
+        on the level, whatever the slope)."""
         ground = Line(LEFT, RIGHT, stroke_width=5).set_stroke(self.ground_color)
         reach_past_arc = self.theta_radius + 0.7
-        level = DashedLine(self.foot, self.foot + reach_past_arc * RIGHT, stroke_width=2)
+        back = (self.back_foot + 0.4) * self.scale
+        level = DashedLine(
+            self.foot - back * RIGHT, self.foot + reach_past_arc * RIGHT, stroke_width=2
+        )
         level.set_stroke(GREY_C)
 
         def follow(line):
@@ -134,7 +138,6 @@ class M2(BeatScene):
             direction = self.ground_direction()
             reach = max(self.scale * np.linalg.norm(pose.tip) + 1.2, reach_past_arc)
             reach = min(reach, (self.ground_ends_by - self.foot[0]) / max(direction[0], 0.2))
-            back = (self.back_foot + 0.4) * self.scale
             line.set_points_by_ends(self.foot - back * direction, self.foot + reach * direction)
 
         return VGroup(ground.add_updater(follow), level)

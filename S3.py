@@ -108,7 +108,9 @@ class M3(BeatScene3D):
         circle = Circle(radius=self.h).set_stroke(self.circle_color, 4).set_z_index(OVER)
         h_memory = {}
         h_label = self.label(
-            Tex("h", font_size=self.label_size).set_color(self.circle_color),
+            Tex("h", font_size=self.label_size)
+            .set_color(self.circle_color)
+            .set_backstroke(GREY_E, 5),
             lambda size: clear_spot(
                 frame,
                 [
@@ -415,7 +417,7 @@ class M3(BeatScene3D):
     def get_direction_label(self):
         """The step's direction in degrees from +x, beside the arc that shows it."""
         number = Number(0, num_decimal_places=0, unit="°", font_size=0.8 * self.label_size)
-        number.set_color(GREY_A)
+        number.set_color(GREY_A).set_backstroke(GREY_E, 5)  # read over the plane
         memory = {}
 
         def refresh(template):
@@ -425,8 +427,9 @@ class M3(BeatScene3D):
 
         def place(size):
             a = self.angle.get_value()
-            on_arc = [  # at the arc's middle, or round from it, clear of the step
-                self.arc_radius * np.array([*unit(b), 0.0])
+            on_arc = [  # at the arc's middle, or round from it, or out past the circle
+                radius * np.array([*unit(b), 0.0])
+                for radius in (self.arc_radius, 1.25 * self.h)
                 for b in (a / 2, a / 2 - 40, a + 45, -45, a / 2 + 180, a + 135)
             ]
             spots = [beside(self.frame, point, ORIGIN, size, 0.08) for point in on_arc]
@@ -459,11 +462,15 @@ class M3(BeatScene3D):
             )
 
         alpha_label = self.label(  # on the side of the arc away from the step
-            Tex(r"\alpha", font_size=self.label_size).set_color(self.alpha_color),
+            Tex(r"\alpha", font_size=self.label_size)
+            .set_color(self.alpha_color)
+            .set_backstroke(GREY_E, 5),
             along(alpha, (0.3, 0.5, 0.15)),
         )
         beta_label = self.label(
-            Tex(r"\beta", font_size=self.label_size).set_color(self.beta_color),
+            Tex(r"\beta", font_size=self.label_size)
+            .set_color(self.beta_color)
+            .set_backstroke(GREY_E, 5),
             along(beta, (0.5, 0.35, 0.65, 0.8)),
         )
         arcs = VGroup(alpha, beta).set_z_index(OVER)
