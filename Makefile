@@ -17,7 +17,7 @@ DEBIAN_PACKAGES := ffmpeg libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libglx-mes
 # What only the tests need: the browser that opens the storyboard page.
 TEST_PACKAGES := chromium chromium-driver
 
-.PHONY: all setup system-packages test-packages video shots timeline storyboard test lint golden bench derived clean
+.PHONY: all setup system-packages test-packages video shots timeline storyboard live test lint golden bench derived clean
 
 all: video
 
@@ -46,6 +46,12 @@ timeline: setup
 
 storyboard: setup
 	$(BIN)/python -m gdkit.tools.contact_sheet --lang $(VIDEO_LANG)
+
+# The storyboard page at http://127.0.0.1:$(PORT)/ (this machine only): a saved edit redraws
+# the pictures of the beats it changed. Ctrl-C stops it.
+PORT ?= 8765
+live: setup
+	$(BIN)/python -m gdkit.tools.live --lang $(VIDEO_LANG) --port $(PORT)
 
 test-packages:
 	@sh .ci/install-system-packages $(PYTHON) $(TEST_PACKAGES)

@@ -99,8 +99,9 @@ def save_pictures(media: Path, lang: str, stills: dict) -> None:
             temporary.path.replace(path)
 
 
-def page(media: Path, lang: str) -> str:
-    """The page's HTML, showing `lang` first."""
+def page(media: Path, lang: str, live: bool = False) -> str:
+    """The page's HTML, showing `lang` first; `live`: served by `make live`, which tells it
+    what changed (gdkit/tools/live.py)."""
     films = {each: film_data(media, each) for each in LANGUAGES}
     shots = []
     for shot in storyboard.shots().values():
@@ -149,7 +150,7 @@ def page(media: Path, lang: str) -> str:
         lstrip_blocks=True,
     )
     return environment.get_template("storyboard.html").render(
-        lang=lang, languages=LANGUAGES, shots=shots, films=films, texts=texts
+        lang=lang, languages=LANGUAGES, shots=shots, films=films, texts=texts, live=live
     )
 
 

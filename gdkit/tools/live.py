@@ -1,0 +1,391 @@
+"""`make live`: the storyboard page, live, while you edit the scenes.
+
+`python -m gdkit.tools.live --lang zh --port 8765` serves the storyboard page on 127.0.0.1
+only, and watches the S-files, `gdkit/` and `assets/`. On a save the page marks the beats
+being redrawn, then replaces the pictures of those whose end frame changed (only those), the
+shot of the row in view first. A syntax error or an exception in a scene shows on the page
+(file:line and message) until the next good save; Ctrl-C stops it.
+
+Two processes. This one serves the page and the pictures, and watches the files (standard
+library only). A warm worker (`--worker`) has manimlib, numpy and sympy imported once; for
+each change it forks a child that imports the project's modules afresh (what was edited is
+what runs), draws the beats' end pictures and says what it found, one JSON line each. An
+edit to the engine itself (the modules the worker holds) starts a new worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import http.server
+import io
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+import traceback
+import urllib.parse
+from pathlib import Path
+
+from gdkit.paths import ASSETS, MEDIA, PACKAGE, ROOT
+
+POLL = 0.05  # seconds between looks at the watched files
+TYPES = {".html": "text/html; charset=utf-8", ".jpg": "image/jpeg", ".mp4": "video/mp4",
+         ".vtt": "text/vtt; charset=utf-8", ".png": "image/png"}  # fmt: skip
+
+
+# The worker: warm imports, a fresh child per change
+def worker(lang: str, media: Path) -> None:
+    from gdkit.engine import prepare
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the server; it ends this
+
+    prepare((480, 270))
+    import jinja2  # noqa: F401  (imported once, for every child)
+    import manimlib  # noqa: F401
+    import numpy  # noqa: F401
+    import PIL.Image  # noqa: F401
+    import sympy  # noqa: F401
+
+    held = {name for name in sys.modules if name.split(".")[0] == "gdkit"}
+    events = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # what the scenes print goes to stderr
+    engine = [sys.modules[n].__file__ for n in held if getattr(sys.modules[n], "__file__", None)]
+    say(events, {"event": "ready", "engine": engine})
+    drawing = []  # the child drawing now, which a stopped worker takes with it
+
+    def end(signum, frame):
+        for child in drawing:
+            os.kill(child, signal.SIGKILL)
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, end)
+    for line in sys.stdin:
+        job = json.loads(line)
+        child = os.fork()
+        if child == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            code = 0
+            try:
+                for name in [n for n in sys.modules if n not in held]:
+                    if n_is_project(name):
+                        del sys.modules[name]
+                draw(job, lang, media, events)
+            except BaseException:  # noqa: BLE001  (the child says what went wrong, and ends)
+                code = 1
+            finally:
+                events.flush()
+                os._exit(code)
+        drawing.append(child)
+        os.waitpid(child, 0)
+        drawing.clear()
+        say(events, {"event": "done"})
+
+
+def n_is_project(name: str) -> bool:
+    module = sys.modules.get(name)
+    where = getattr(module, "__file__", None) or ""
+    return name.split(".")[0] == "gdkit" or (bool(where) and Path(where).parent == ROOT)
+
+
+def say(events, event: dict) -> None:
+    events.write(json.dumps(event) + "\n")
+    events.flush()
+
+
+def draw(job: dict, lang: str, media: Path, events) -> None:
+    """The end picture of each beat of the job's shots, in its order; a picture is written
+    and announced only where it differs from the one the page has."""
+    from gdkit import storyboard
+    from gdkit.tools import page
+    from gdkit.tools.contact_sheet import beat_stills
+
+    known = job["known"]
+    try:
+        for name in job["shots"]:
+            shot = storyboard.shot(name)
+            _, stills = beat_stills(name, lang)
+            for beat, still in zip(shot.beats, stills, strict=True):
+                data = io.BytesIO()
+                still.convert("RGB").save(data, format="JPEG", quality=85)
+                digest = hashlib.sha256(data.getvalue()).hexdigest()[:16]
+                if known.get(beat.label) == digest:
+                    say(events, {"event": "same", "beat": beat.label})
+                    continue
+                page.save_pictures(media, lang, {beat.label: still})
+                src = page.picture_path(lang, beat.label)
+                say(events, {"event": "picture", "beat": beat.label, "src": src, "digest": digest})
+        if job.get("page"):  # the storyboard or the narration: the page's own text
+            page.write_text(media / f"storyboard.{lang}.html", page.page(media, lang, live=True))
+            say(events, {"event": "reload"})
+    except BaseException as error:
+        say(events, {"event": "error", "message": where(error)})
+        raise
+    say(events, {"event": "clear"})
+
+
+def where(error: BaseException) -> str:
+    """`file:line: ExcType: message`, at the last line of the project's own code that led
+    there (the syntax error's own place for one)."""
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if isinstance(error, SyntaxError) and error.filename:
+        place = f"{relative(error.filename)}:{error.lineno}: "
+        message = error.msg
+    else:
+        ours = [
+            f for f in traceback.extract_tb(error.__traceback__)
+            if Path(f.filename).is_relative_to(ROOT) and ".venv" not in Path(f.filename).parts
+        ]  # fmt: skip
+        place = f"{relative(ours[-1].filename)}:{ours[-1].lineno}: " if ours else ""
+    cause = error.__cause__
+    if isinstance(cause, SyntaxError) or (not place and cause is not None):
+        return where(cause)
+    return f"{place}{type(error).__name__}{': ' + message if message else ''}"
+
+
+def relative(filename: str) -> str:
+    path = Path(filename)
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else path.name
+
+
+# The server: the page, its pictures, and what changes, as server-sent events
+class Live:
+    def __init__(self, lang: str, media: Path):
+        self.lang, self.media = lang, media
+        self.clients: list[queue.Queue] = []
+        self.lock = threading.Lock()
+        self.focus: str | None = None  # the shot of the row the user looks at
+        self.busy = True
+        self.error: str | None = None
+        self.known = {}  # beat: digest of the picture the page has
+        self.worker = None
+        self.engine: set[Path] = set()
+
+    def send(self, event: dict) -> None:
+        if event["event"] == "error":
+            self.error = event["message"]
+        elif event["event"] == "clear":
+            self.error = None
+        with self.lock:
+            for client in self.clients:
+                client.put(event)
+
+    def start_worker(self) -> None:
+        self.stop_worker()
+        command = [sys.executable, "-m", "gdkit.tools.live", "--worker", "--lang", self.lang,
+                   "--media", str(self.media)]  # fmt: skip
+        self.worker = subprocess.Popen(
+            command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        ready = self.worker.stdout.readline()
+        if not ready:
+            raise RuntimeError("the worker did not start (its error is above)")
+        self.engine = {Path(name) for name in json.loads(ready)["engine"]}
+
+    def stop_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.terminate()  # it ends the child drawing too
+            try:
+                self.worker.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.worker.kill()
+                self.worker.wait()
+
+    def redraw(self, shots: list[str], page: bool) -> None:
+        """Draw `shots` again (the one in view first), and pass on what the worker finds."""
+        from gdkit import storyboard
+
+        if self.focus in shots:
+            shots = [self.focus] + [s for s in shots if s != self.focus]
+        beats = [b.label for s in shots for b in storyboard.shot(s).beats]
+        self.send({"event": "redrawing", "beats": beats})
+        job = {"shots": shots, "known": self.known, "page": page}
+        self.worker.stdin.write(json.dumps(job) + "\n")
+        self.worker.stdin.flush()
+        for line in self.worker.stdout:
+            event = json.loads(line)
+            if event["event"] == "done":
+                break
+            if event["event"] == "picture":
+                self.known[event["beat"]] = event["digest"]
+            self.send(event)
+        else:  # it died (killed, out of memory): say so, and start another
+            self.send({"event": "error", "message": "the drawing process stopped; restarted"})
+            self.start_worker()
+        self.send({"event": "idle", "beats": beats})
+
+
+def shots_of(changed: set[Path]) -> list[str]:
+    """The shots an edit of `changed` can change: those of an edited S-file, or every shot
+    for anything else."""
+    from gdkit import storyboard
+
+    shots = storyboard.shots()
+    if all(p.parent == ROOT and p.suffix == ".py" for p in changed):
+        return [name for name, shot in shots.items() if ROOT / shot.file in changed]
+    return list(shots)
+
+
+def watched() -> dict[Path, tuple]:
+    files = [*ROOT.glob("S*.py"), *PACKAGE.rglob("*.py"), *ASSETS.rglob("*")]
+    seen = {}
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        if path.is_file() and "__pycache__" not in path.parts:
+            seen[path] = (info.st_mtime_ns, info.st_size, info.st_ino)
+    return seen
+
+
+def handler(live: Live):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            url = urllib.parse.urlsplit(self.path)
+            if url.path == "/":
+                self.send_response(302)
+                self.send_header("Location", f"/storyboard.{live.lang}.html")
+                self.end_headers()
+            elif url.path == "/events":
+                self.events()
+            elif url.path == "/focus":
+                beat = urllib.parse.parse_qs(url.query).get("beat", [""])[0]
+                live.focus = beat.split(".")[0] or None
+                self.reply(204, b"", "text/plain")
+            elif url.path == "/status":
+                status = {"busy": live.busy, "error": live.error}
+                self.reply(200, json.dumps(status).encode(), "application/json")
+            else:
+                self.file(urllib.parse.unquote(url.path))
+
+        def reply(self, code: int, body: bytes, kind: str) -> None:
+            self.send_response(code)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def file(self, name: str) -> None:
+            """A file under the media folder, never through a link (nor `..`)."""
+            parts = [p for p in name.split("/") if p]
+            path = live.media.joinpath(*parts) if parts else live.media
+            ok = parts and ".." not in parts and path.suffix in TYPES
+            ok = ok and not any(live.media.joinpath(*parts[: i + 1]).is_symlink()
+                                for i in range(len(parts)))  # fmt: skip
+            try:
+                if not ok:
+                    raise FileNotFoundError
+                fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+                with os.fdopen(fd, "rb") as f:
+                    body = f.read()
+            except OSError:
+                self.reply(404, b"not found", "text/plain")
+                return
+            self.reply(200, body, TYPES[path.suffix])
+
+        def events(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            mine: queue.Queue = queue.Queue()
+            with live.lock:
+                live.clients.append(mine)
+            if live.error:
+                mine.put({"event": "error", "message": live.error})
+            try:
+                while True:
+                    try:
+                        event = mine.get(timeout=15)
+                    except queue.Empty:
+                        self.wfile.write(b": still here\n\n")  # keeps the connection open
+                    else:
+                        data = json.dumps(event)
+                        self.wfile.write(f"event: {event['event']}\ndata: {data}\n\n".encode())
+                    self.wfile.flush()
+            except OSError:
+                pass
+            finally:
+                with live.lock:
+                    live.clients.remove(mine)
+
+    return Handler
+
+
+def serve(lang: str, port: int, media: Path) -> int:
+    from gdkit import storyboard
+    from gdkit.tools import page
+
+    media.mkdir(parents=True, exist_ok=True)
+    page.write_text(media / f"storyboard.{lang}.html", page.page(media, lang, live=True))
+    live = Live(lang, media)
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler(live))
+    except OSError as error:
+        print(f"live: error: cannot serve on 127.0.0.1:{port}: {error.strerror}", file=sys.stderr)
+        return 1
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"live: http://127.0.0.1:{port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even started in the background
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        live.start_worker()
+        seen, changed = watched(), set(ROOT.glob("S*.py"))  # first, the pictures of this tree
+        while True:
+            if changed:
+                live.busy = True
+                if changed & live.engine:
+                    live.start_worker()
+                try:
+                    shots = shots_of(changed)
+                except storyboard.DataError as error:
+                    live.send({"event": "error", "message": str(error)})
+                else:
+                    live.redraw(shots, page=any(p.suffix != ".py" for p in changed))
+                live.busy = False
+            time.sleep(POLL)
+            now = watched()
+            changed = {p for p in now.keys() | seen.keys() if now.get(p) != seen.get(p)}
+            seen = now
+    except KeyboardInterrupt:
+        for each in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(each, signal.SIG_IGN)  # a second Ctrl-C does not cut the clean-up
+        print("live: stopped", file=sys.stderr)
+        return 0
+    finally:
+        server.shutdown()
+        live.stop_worker()
+
+
+def stop(signum, frame):
+    raise KeyboardInterrupt
+
+
+def main(argv=None) -> int:
+    from gdkit.text import LANGUAGES
+
+    parser = argparse.ArgumentParser(prog="python -m gdkit.tools.live")
+    parser.add_argument("--lang", choices=LANGUAGES, default="zh")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--media", type=Path, default=MEDIA, metavar="DIR")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    media = args.media.resolve()
+    if args.worker:
+        worker(args.lang, media)
+        return 0
+    return serve(args.lang, args.port, media)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

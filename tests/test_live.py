@@ -1,0 +1,166 @@
+"""`make live` in a real Chromium: a saved edit of a copy of the project redraws, in the page,
+the pictures of the beats it changed and only those, within the issue's latencies; an error
+shows on the page and the next good save clears it; Ctrl-C stops the server cleanly."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from gdkit import storyboard
+from gdkit.paths import ROOT
+from tests.browser import CHROMIUM, DRIVER, chromium
+from tests.test_ordinary_user import copied_checkout
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER), reason="chromium and chromium-driver (make test installs them)"
+)
+SHOTS = storyboard.shots()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def status(port: int) -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=5) as reply:
+        return json.load(reply)
+
+
+def until(test, timeout: float, step: float = 0.02):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if found := test():
+            return found
+        time.sleep(step)
+    raise AssertionError(f"not within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """The live server on a copy of the project (every S-file), its first pictures drawn;
+    stopped with Ctrl-C (SIGINT) at the end, which must be clean."""
+    copy = copied_checkout(tmp_path_factory.mktemp("live"))
+    for path in ROOT.glob("S*.py"):
+        (copy / path.name).write_text(path.read_text())
+    port = free_port()
+    log = (copy / "live.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gdkit.tools.live", "--port", str(port),
+         "--media", str(copy / "media")],
+        cwd=copy, stderr=log, stdout=log,
+    )  # fmt: skip
+    try:
+        until(lambda: server.poll() is not None or _idle(port), 240, step=0.5)
+        assert server.poll() is None, (copy / "live.log").read_text()
+        yield copy, port
+    finally:
+        server.send_signal(signal.SIGINT)
+        code = server.wait(timeout=20)
+        log.close()
+    said = (copy / "live.log").read_text()
+    assert code == 0 and said.strip().endswith("live: stopped"), said
+    assert "Traceback" not in said, said
+
+
+def _idle(port: int) -> bool:
+    try:
+        return not status(port)["busy"]
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def page(served):
+    _, port = served
+    driver = chromium()
+    try:
+        driver.get(f"http://127.0.0.1:{port}/")
+        until(lambda: driver.execute_script("return document.readyState") == "complete", 20)
+        time.sleep(0.5)  # the page's event stream is open
+        yield driver
+    finally:
+        driver.quit()
+
+
+def changed_at(page, label: str):
+    return page.execute_script(f"return document.getElementById({label!r}).dataset.changedAt")
+
+
+def edit(copy, name: str, old: str, new: str) -> float:
+    """Save `name` with `old` replaced: the time of the save."""
+    path = copy / name
+    source = path.read_text()
+    assert old in source
+    saved = time.time()
+    path.write_text(source.replace(old, new))
+    return saved
+
+
+@pytest.mark.parametrize(
+    "file, old, new, beat, latency",
+    [
+        ("S1.py", "objective_color = YELLOW", "objective_color = TEAL", "M1.1", 1.5),
+        ("S3.py", "change_color = PINK", "change_color = PURPLE", "M3.9", 4.0),
+    ],
+)
+def test_a_saved_edit_redraws_the_beats_it_changed_within_seconds(
+    served, page, file, old, new, beat, latency
+):
+    copy, port = served
+    before = {b.label: changed_at(page, b.label) for s in SHOTS.values() for b in s.beats}
+    saved = edit(copy, file, old, new)
+    shown = until(lambda: changed_at(page, beat) != before[beat] and changed_at(page, beat), 30)
+    took = int(shown) / 1000 - saved
+    print(f"{file} {old} -> {new}: {beat} in the page {took:.2f} s after the save")
+    until(lambda: _idle(port), 60)
+    time.sleep(0.3)
+    after = {label: changed_at(page, label) for label in before}
+    redrawn = sorted(label for label in before if after[label] != before[label])
+    shot = next(s for s in SHOTS.values() if s.file == file and beat.startswith(s.name + "."))
+    assert redrawn and all(label.split(".")[0] == shot.name for label in redrawn), redrawn
+    assert took <= latency
+
+
+@pytest.mark.parametrize(
+    "old, new, kind",
+    [
+        ("class M1(", "class M1((", "SyntaxError"),  # a save half done
+        ("Tex(g.latex,", "Tex(g.latexx,", "AttributeError"),  # an exception in construct
+    ],
+)
+def test_an_error_shows_on_the_page_until_the_next_good_save(served, page, old, new, kind):
+    copy, port = served
+    edit(copy, "S1.py", old, new)
+
+    def error_line():
+        box = page.find_element("id", "live-error")
+        return box.is_displayed() and box.text
+
+    line = until(error_line, 30)
+    assert line.startswith("S1.py:") and kind in line, line
+    assert status(port)["error"] == line
+    edit(copy, "S1.py", new, old)
+    until(lambda: not page.find_element("id", "live-error").is_displayed(), 30)
+    assert status(port)["error"] is None
+
+
+def test_a_comment_in_the_library_redraws_every_shot_and_changes_no_picture(served, page):
+    copy, port = served
+    before = {b.label: changed_at(page, b.label) for s in SHOTS.values() for b in s.beats}
+    path = copy / "gdkit" / "mobjects.py"
+    path.write_text(path.read_text() + "\n# a comment\n")
+    until(lambda: not _idle(port), 10, step=0.01)  # it looks at every shot again ...
+    until(lambda: _idle(port), 120)
+    time.sleep(0.3)
+    after = {label: changed_at(page, label) for label in before}
+    assert after == before  # ... and the page keeps every picture
