@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
@@ -164,3 +165,22 @@ def test_a_comment_in_the_library_redraws_every_shot_and_changes_no_picture(serv
     time.sleep(0.3)
     after = {label: changed_at(page, label) for label in before}
     assert after == before  # ... and the page keeps every picture
+
+
+def test_it_answers_only_to_its_own_name(served):
+    """A page of another site whose name was pointed at 127.0.0.1 (DNS rebinding) gets
+    nothing; the page itself, asked for by 127.0.0.1 or localhost, does."""
+    _, port = served
+    for host, code in (("127.0.0.1", 302), ("localhost", 302), ("evil.example", 403)):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Host": host})
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            got = opener.open(request, timeout=5).status
+        except urllib.error.HTTPError as error:
+            got = error.code
+        assert got == code, host
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args):
+        return None

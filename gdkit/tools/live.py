@@ -250,7 +250,10 @@ def handler(live: Live):
 
         def do_GET(self):
             url = urllib.parse.urlsplit(self.path)
-            if url.path == "/":
+            host = self.headers.get("Host", "").rsplit(":", 1)[0]
+            if host not in ("127.0.0.1", "localhost"):  # a page elsewhere, renamed to here
+                self.reply(403, b"this page is served to 127.0.0.1 only", "text/plain")
+            elif url.path == "/":
                 self.send_response(302)
                 self.send_header("Location", f"/storyboard.{live.lang}.html")
                 self.end_headers()
