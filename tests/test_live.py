@@ -17,7 +17,7 @@ import pytest
 
 from gdkit import storyboard
 from gdkit.paths import ROOT
-from tests.browser import CHROMIUM, DRIVER, chromium
+from gdkit.tools.browser import CHROMIUM, DRIVER, chromium
 from tests.test_ordinary_user import copied_checkout
 
 pytestmark = pytest.mark.skipif(

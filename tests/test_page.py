@@ -10,7 +10,7 @@ import pytest
 
 from gdkit import storyboard
 from gdkit.paths import ROOT
-from tests.browser import CHROMIUM, DRIVER, chromium
+from gdkit.tools.browser import CHROMIUM, DRIVER, chromium
 
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM and DRIVER), reason="chromium and chromium-driver (make test installs them)"

@@ -258,6 +258,15 @@ def tables(results: dict) -> list[str]:
                 f"{f['video_s']} | {f['realtime']} | {f['cpu_s']} |"
             )
         lines.append("")
+    if results.get("live"):
+        lines += [
+            "**make live** (480x270 pictures): from a save to the new picture in Chromium",
+            "",
+            "| edit | beat | seconds |",
+            "|---|---|---:|",
+            *(f"| {r['edit']} | {r['beat']} | {r['seconds']} |" for r in results["live"]),
+            "",
+        ]
     return lines
 
 
@@ -301,6 +310,89 @@ def numbers(text: str, what: str) -> list[int]:
     return values
 
 
+LIVE_EDITS = (  # (what, file, old, new, the beat whose picture is watched)
+    ("2D beat: M1.objective_color", "S1.py", "objective_color = YELLOW",
+     "objective_color = TEAL", "M1.1"),
+    ("3D beat: M3.change_color", "S3.py", "change_color = PINK",
+     "change_color = PURPLE", "M3.9"),
+)  # fmt: skip
+
+
+def live_latency(tree: Path, repeats: int = 3) -> list[dict]:
+    """`make live` on a copy of `tree`, in a real Chromium: the seconds from a save to the
+    new picture of the watched beat in the page (median of `repeats` saves, each undone
+    before the next), for a 2D beat and a 3D one."""
+    import socket
+    import tempfile
+    import urllib.request
+
+    from gdkit.tools.browser import chromium
+
+    def idle() -> bool:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/status", timeout=5) as r:
+                return not json.load(r)["busy"]
+        except OSError:
+            return False
+
+    def until(test, timeout: float):
+        end = time.monotonic() + timeout
+        while not (found := test()):
+            if time.monotonic() > end:
+                raise SystemExit("bench: the live page did not change in time")
+            time.sleep(0.02)
+        return found
+
+    def save(driver, path: Path, text: str, beat: str) -> float:
+        """Save `text` as `path`: the seconds until the page shows `beat`'s new picture."""
+        seen = f"return document.getElementById('{beat}').dataset.changedAt"
+        before = driver.execute_script(seen)
+        saved = time.time()
+        path.write_text(text)
+        shown = until(lambda: (now := driver.execute_script(seen)) != before and now, 60)
+        until(idle, 120)
+        return int(shown) / 1000 - saved
+
+    with tempfile.TemporaryDirectory(prefix="bench-live.") as folder:
+        copy = Path(folder)
+        for name in ("gdkit", "assets", "custom_config.yml", "pyproject.toml"):
+            if (tree / name).is_dir():
+                shutil.copytree(tree / name, copy / name, ignore=shutil.ignore_patterns("__py*"))
+            else:
+                shutil.copy(tree / name, copy / name)
+        for path in tree.glob("S*.py"):
+            shutil.copy(path, copy / path.name)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gdkit.tools.live", "--port", str(port), "--media",
+             str(copy / "media")], cwd=copy, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        driver = None
+        try:
+            until(idle, 300)
+            driver = chromium()
+            driver.get(f"http://127.0.0.1:{port}/")
+            time.sleep(1)
+            rows = []
+            for what, file, old, new, beat in LIVE_EDITS:
+                path, source = copy / file, (copy / file).read_text()
+                edited = source.replace(old, new)
+                took = [save(driver, path, text, beat) for _ in range(repeats)
+                        for text in (edited, source)][::2]  # fmt: skip
+                rows.append(
+                    {"edit": what, "beat": beat, "seconds": round(statistics.median(took), 2)}
+                )
+                print("live", json.dumps(rows[-1]), file=sys.stderr)
+            return rows
+        finally:
+            if driver is not None:
+                driver.quit()
+            server.terminate()
+            server.wait()
+
+
 def measure(args, tree: Path, label: str) -> dict:
     """Every measurement asked for, of the code in `tree`."""
     out = args.out / "out" / label
@@ -317,6 +409,8 @@ def measure(args, tree: Path, label: str) -> dict:
             film = bench_film(quality, jobs, out, tree, args.fps, args.split)
             results["films"].append(film)
             print(label, json.dumps(film), file=sys.stderr)
+    if args.live and tree == ROOT:  # a baseline from before `make live` has none
+        results["live"] = live_latency(tree)
     return results
 
 
@@ -333,6 +427,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--split", action="store_true", help="film builds cut long shots into ranges of beats"
     )
+    parser.add_argument("--live", action="store_true", help="the live page's latency, in Chromium")
     parser.add_argument("--baseline", metavar="REV", help="also measure git revision REV")
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     parser.add_argument("--compare", type=Path, metavar="OLD_JSON")

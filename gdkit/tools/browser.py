@@ -1,6 +1,7 @@
 """Debian's headless Chromium, driven by Selenium with the system's chromedriver (nothing is
-downloaded). `python -m tests.browser PAGE.html OUT.png [ROW]` takes the README's screenshot of
-the storyboard page, the beat ROW (e.g. M3.9) clicked."""
+downloaded), for the page's tests and `make bench LIVE=1` (selenium comes with the test extras).
+`python -m gdkit.tools.browser PAGE.html OUT.png [ROW]` takes the README's screenshot of the
+storyboard page, the beat ROW (e.g. M3.9) clicked."""
 
 from __future__ import annotations
 
