@@ -36,7 +36,7 @@ class M3(BeatScene3D):
     step_color = ORANGE
     change_color = PINK
     alpha_color = BLUE
-    beta_color = GREEN
+    beta_color = GREEN_B
     label_size = 40  # as on a screen 8 units high, whatever the zoom
     # manimgl's theta is ManimCE's + 90°: (-30, 75) here is the storyboard's (-120°, 75°).
     far_view = dict(theta_degrees=-30, phi_degrees=75, center=(-2.5, -4.5, 0.5), height=22)
@@ -450,11 +450,14 @@ class M3(BeatScene3D):
         beta = Arc(PI / 2, a - PI / 2, radius=0.35).set_stroke(self.beta_color, 5)
         beta.set_z_index(OVER)
 
-        def along(arc, proportions):
+        def along(arc, proportions, past_circle=False):
             memory = {}
+            points = [arc.pfp(p) for p in proportions]
+            if past_circle:  # where the circle leaves no room beside the arc
+                points += [1.3 * self.h * normalize(point) for point in points]
             return lambda size: clear_spot(
                 self.frame,
-                [beside(self.frame, arc.pfp(p), ORIGIN, size, gap=0.1) for p in proportions],
+                [beside(self.frame, point, ORIGIN, size, gap=0.1) for point in points],
                 size,
                 self.lines(),
                 memory=memory,
@@ -471,7 +474,7 @@ class M3(BeatScene3D):
             Tex(r"\beta", font_size=self.label_size)
             .set_color(self.beta_color)
             .set_backstroke(GREY_E, 5),
-            along(beta, (0.5, 0.35, 0.65, 0.8)),
+            along(beta, (0.5, 0.35, 0.65, 0.8), past_circle=True),
         )
         arcs = VGroup(alpha, beta).set_z_index(OVER)
         return arcs, Group(alpha_label, beta_label).set_z_index(LABELS)

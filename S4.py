@@ -57,8 +57,12 @@ class M5(PlotOfF):
         readout = live_row(Tex("k =", font_size=44), slope, buff=0.2)
         readout.set_color(self.tangent_color)
         readout.next_to(plot.curve_label, DOWN, buff=0.6, aligned_edge=LEFT)
+        dot.set_z_index(1)  # over the tangent through it
         self.play(FadeIn(dot, scale=0.5))
-        self.play(ShowCreation(tangent), Write(readout))
+        drawn = tangent.copy().clear_updaters()  # a line that redraws itself cannot grow
+        self.play(GrowFromCenter(drawn), Write(readout))
+        self.remove(drawn)
+        self.add(tangent)
         self.wait()
 
         # M5.3, M5.4 the point slides along the curve; tangent and k follow

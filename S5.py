@@ -31,6 +31,7 @@ class SurfaceDescent(BeatScene3D):
     hud_color = RED_B
     font_size = 28
     axis_label_size = 40  # as on a screen 8 units high
+    axis_width = 2
     rule = Plain()  # how each ball steps (a subclass may take Momentum(0.9), or its own)
 
     def get_axes(self):
@@ -43,7 +44,7 @@ class SurfaceDescent(BeatScene3D):
             height=y1 - y0,
             depth=self.z_scale * (self.z_range[1] - self.z_range[0]),
         )
-        axes.set_stroke(GREY_B, 2)
+        axes.set_stroke(GREY_B, self.axis_width)
         return axes
 
     def get_axis_labels(self, axes):
@@ -145,7 +146,8 @@ class M8(SurfaceDescent):
         # Close up, the axes would cross the frame like scratches: they step back.
         self.play(
             frame.animate.reorient(-30, 60, center=ball.get_center(), height=11),
-            axes.animate.set_stroke(opacity=0),
+            # Thinned away, not faded: a see-through line drawn before the surface hides it
+            axes.animate.set_stroke(width=0),
             axis_labels.animate.set_opacity(0),
             run_time=2,
         )
@@ -165,7 +167,9 @@ class M8(SurfaceDescent):
         frame.clear_updaters()
         # The axes come back once the camera has settled, not sweeping across the surface
         self.play(frame.animate.reorient(center=ball.get_center(), **self.end_view), run_time=2)
-        self.play(axes.animate.set_stroke(opacity=1), axis_labels.animate.set_opacity(1))
+        self.play(
+            axes.animate.set_stroke(width=self.axis_width), axis_labels.animate.set_opacity(1)
+        )
         self.wait(2)
 
     def iterate(self, k):

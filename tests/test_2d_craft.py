@@ -371,3 +371,28 @@ def test_tick_digits_are_set_in_the_read_outs_typeface():
     (tick,) = one.family_members_with_points()
     (read_out,) = Number(1, num_decimal_places=0).family_members_with_points()
     assert same_glyph(tick, read_out, tolerance=0.05)
+
+
+def test_m5_tangent_grows_from_its_point():
+    """M5.2 draws the tangent: it grows out from the point over several frames (a line that
+    redraws itself every frame would appear whole at once), and the point stays over it."""
+    from S4 import M5
+
+    lengths = []
+
+    def look(scene):
+        if scene.current_beat != 2:
+            return
+        lines = [
+            m
+            for m in scene.mobjects
+            if type(m).__name__ == "Line" and m.get_color().lower() == str(M5.tangent_color).lower()
+        ]
+        if lines:
+            lengths.append(round(float(np.linalg.norm(lines[0].get_vector())), 3))
+            order = [type(m).__name__ for m in scene.mobjects]
+            assert order.index("Dot") > scene.mobjects.index(lines[0]), order
+
+    every_frame("M5", "zh", 15, look)
+    growing = sorted(set(lengths))
+    assert len(growing) >= 5 and growing[0] < 0.2 * growing[-1], growing

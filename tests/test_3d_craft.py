@@ -509,23 +509,28 @@ def test_m8_hud_backing_is_seen_whole_over_the_background():
 
 
 def test_m8_axes_come_back_once_the_camera_is_still():
-    """At the end of M8 the camera swings to its last view and the axes come back: they fade
-    in once it has settled, not sweeping across the surface and the ball as it turns."""
+    """At the end of M8 the camera swings to its last view and the axes come back: they grow
+    back in once it has settled, not sweeping across the surface and the ball as it turns.
+    They go and come by their width, never by their opacity: a see-through axis, drawn
+    before the surface and writing depth, shows as a black pole through it and through the
+    HUD's backing."""
     seen = []
 
     def look(scene):
         axes = next(m for m in scene.mobjects if type(m).__name__ == "ThreeDAxes")
-        opacity = float(axes.z_axis.get_stroke_opacity())
-        seen.append((tuple(np.round(scene.frame.get_euler_angles(), 5)), opacity))
+        width = float(np.max(axes.z_axis.get_stroke_widths()))
+        opacity = float(np.min(axes.z_axis.get_stroke_opacities()))
+        seen.append((tuple(np.round(scene.frame.get_euler_angles(), 5)), width, opacity))
 
     every_frame("M8", "zh", 15, look)
     coming_back = [
         (view_a != view_b)
-        for (view_a, a), (view_b, b) in zip(seen, seen[1:], strict=False)
+        for (view_a, a, _), (view_b, b, _) in zip(seen, seen[1:], strict=False)
         if b > a + 1e-6
     ]
-    assert coming_back  # the axes do fade back in
+    assert coming_back  # the axes do come back
     assert not any(coming_back)  # ... but never while the camera turns
+    assert min(opacity for *_, opacity in seen) == 1
 
 
 def test_m3_circle_is_seen_when_drawn():
