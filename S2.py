@@ -12,7 +12,7 @@ class M2(BeatScene):
     start_inclination = 30.0  # degrees below the horizontal
     changes = ((40.0, None), (10.0, None), (89.0, 2.01))  # (inclination, new length) per beat
     scale = 1.15  # screen units per unit of length
-    foot = np.array([-5.0, -1.1, 0.0])
+    foot = np.array([-4.6, -1.1, 0.0])
     back_foot = 0.75  # how far behind the front foot the back foot stands
     cane_color = GREY_A
     ground_color = "#B08D57"
@@ -100,7 +100,8 @@ class M2(BeatScene):
             ),
         ).set_stroke(GREY_B, 5)
         body = DashedLine(hand, foot, stroke_width=2).set_stroke(GREY_A)
-        brace = Brace(body, LEFT, buff=0.6)
+        # Behind the back foot, where the ground has ended: it stands on the level, not in it
+        brace = Brace(body, LEFT, buff=self.scale * self.back_foot + 0.25)
         h_label = Tex("h", font_size=36).next_to(brace, LEFT, buff=0.1)
         return VGroup(figure, body, brace, h_label)
 
@@ -127,9 +128,9 @@ class M2(BeatScene):
         on the level, whatever the slope)."""
         ground = Line(LEFT, RIGHT, stroke_width=5).set_stroke(self.ground_color)
         reach_past_arc = self.theta_radius + 0.7
-        back = (self.back_foot + 0.4) * self.scale
+        back = (self.back_foot + 0.1) * self.scale  # just past the back foot
         level = DashedLine(
-            self.foot - back * RIGHT, self.foot + reach_past_arc * RIGHT, stroke_width=2
+            self.foot - (back + 0.6) * RIGHT, self.foot + reach_past_arc * RIGHT, stroke_width=2
         )
         level.set_stroke(GREY_C)
 

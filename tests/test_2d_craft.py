@@ -396,3 +396,30 @@ def test_m5_tangent_grows_from_its_point():
     every_frame("M5", "zh", 15, look)
     growing = sorted(set(lengths))
     assert len(growing) >= 5 and growing[0] < 0.2 * growing[-1], growing
+
+
+def test_m2_brace_of_h_never_crosses_the_ground():
+    """h's brace stands on the level behind the walker, past the end of the ground, at every
+    frame (5 fps) whatever the slope (beside the body, a sloping ground ran through it)."""
+    from manimlib import Brace
+
+    from S2 import M2
+
+    crossing = []
+
+    def look(scene):
+        family = scene.get_mobject_family_members()
+        braces = [m for m in family if isinstance(m, Brace)]
+        ground = [
+            m
+            for m in family
+            if type(m).__name__ == "Line" and m.get_color().lower() == M2.ground_color.lower()
+        ]
+        assert ground
+        for brace in braces:
+            for line in ground:
+                if brace.get_right()[0] >= line.get_points()[:, 0].min():
+                    crossing.append(round(scene.time, 1))
+
+    every_frame("M2", "zh", 5, look)
+    assert crossing == []
