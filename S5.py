@@ -202,6 +202,7 @@ class M10(SurfaceDescent):
     # ... on a backing a shade lighter than the background: a tag seen whole, over the
     # surface or not
     label_backing, label_opacity = GREY_E, 0.95
+    label_slack = 0.02  # screen units (3 px at 1080p): how far labels may touch
     view = dict(theta_degrees=165, phi_degrees=45, height=11)
     end_view = dict(theta_degrees=110, phi_degrees=38, height=9.5)
     end_focus = 0.4  # from the surface's middle (0) to the kept ball (1)
@@ -340,7 +341,9 @@ class M10(SurfaceDescent):
         near = np.linalg.norm(seen_at(at + right) - seen_at(at))
         radius = self.ball_radius / unit * near  # on screen
         gap = (radius + 0.12) / np.sqrt(2)  # its nearest corner just off the ball's edge
-        half = np.asarray(size) / 2
+        # To a hundredth of a screen unit: a number rebuilt with the same text (a fraction
+        # of a pixel apart) leaves the label where it was
+        half = np.round(np.asarray(size) / 2, 2)
 
         def centre(side):
             sx, sy = side
@@ -353,14 +356,18 @@ class M10(SurfaceDescent):
             for b in self.balls
             if b in on_screen and b is not ball
         ]
+
+        def clear(side, slack):
+            return not any(overlap(box(centre(side), half + slack), other) for other in taken)
+
+        # It keeps its side unless it overlaps by more than a hair, and takes only a side
+        # clear by as much: no flip between two sides that just touch (a tenth of a pixel
+        # then decides, and a number rebuilt or kept would land the label apart).
         previous = self.placed[i][0] if self.placed[i] else self.sides[0]
-        for side in (previous, *self.sides):
-            point = centre(side)
-            if not any(overlap(box(point, half), other) for other in taken):
-                break
-        else:
-            side, point = previous, centre(previous)
-        self.placed[i] = (side, point, half)
+        if not clear(previous, -self.label_slack):
+            previous = next((s for s in self.sides if clear(s, self.label_slack)), previous)
+        point = centre(previous)
+        self.placed[i] = (previous, point, half)
         return point
 
 
