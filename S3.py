@@ -10,6 +10,7 @@ from gdkit.mobjects import (
     Number,
     ParametricLayer,
     beside,
+    between,
     caption,
     clear_spot,
     face_camera,
@@ -483,7 +484,11 @@ class M3(BeatScene3D):
         """A short note of what is shown, fixed in the frame at the top; `values` fill its
         fields (LaTeX), from the scene's knobs."""
         new = panel(caption(key, 30, **values), opacity=0.6).to_edge(UP, buff=0.5).fix_in_frame()
-        self.play(FadeOut(self.caption), FadeIn(new.set_z_index(LABELS)), run_time=0.5)
+        self.play(  # the old one goes before the new one comes: no text through text
+            FadeOut(self.caption, rate_func=between(0, 0.5)),
+            FadeIn(new.set_z_index(LABELS), rate_func=between(0.5, 1)),
+            run_time=0.5,
+        )
         self.caption, self.caption_key = new, key
         self.caption_text = text(key).format(**values)
 

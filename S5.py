@@ -8,6 +8,7 @@ from gdkit.mobjects import (
     Coordinates,
     Number,
     beside,
+    between,
     caption,
     face_camera,
     legible,
@@ -283,9 +284,10 @@ class M10(SurfaceDescent):
             *(FadeOut(self.labels[i], rate_func=lambda t: smooth(min(1, 2.5 * t))) for i in others),
             *(FadeOut(trails[i][0]) for i in others),
             *(vanish(ball) for i in others for ball in (balls[i], *trails[i][1])),
-            # Not the count going back: the HUD now speaks of the kept run.
-            FadeOut(hud),
-            FadeIn(kept),
+            # Not the count going back: the HUD now speaks of the kept run (one, then the
+            # other: no text through text).
+            FadeOut(hud, rate_func=between(0, 0.4)),
+            FadeIn(kept, rate_func=between(0.5, 1)),
             run_time=2,
         )
         # The last frame: the kept run near the middle, the surface around it.
