@@ -94,3 +94,13 @@ def test_a_damaged_kept_encoding_is_drawn_again(scenes, tmp_path):
         render(scenes / "edited", media) == "M3: beats 2, 5, 9 changed, 1, 3–4, 6–8, 10–13 reused"
     )
     assert digest(media) == digest(scenes / "clean")
+
+
+def test_one_changed_beat_is_named_in_the_singular(capsys):
+    from types import SimpleNamespace
+
+    from gdkit.tools.cli import say_reuse
+
+    scene = SimpleNamespace(shot=SimpleNamespace(beats=[None, None]))
+    say_reuse("M10", scene, {1: "kept"})
+    assert capsys.readouterr().err == "M10: beat 2 changed, 1 reused\n"

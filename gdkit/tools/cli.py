@@ -419,7 +419,11 @@ def scene_class_beats(scene_class) -> tuple:
 def say_reuse(name: str, scene, reused: dict) -> None:
     every = range(1, len(scene.shot.beats) + 1)
     drawn = [n for n in every if n not in reused]
-    changed = f"beats {beats.span(drawn)} changed" if drawn else "no beat changed"
+
+    def named(numbers: list[int]) -> str:  # "beat 2", "beats 12–13"
+        return f"beat{'s' if len(numbers) > 1 else ''} {beats.span(numbers)}"
+
+    changed = f"{named(drawn)} changed" if drawn else "no beat changed"
     print(f"{name}: {changed}, {beats.span(sorted(reused))} reused", file=sys.stderr)
 
 
