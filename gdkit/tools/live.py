@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import http.server
-import io
 import json
 import os
 import queue
@@ -110,14 +109,13 @@ def draw(job: dict, lang: str, media: Path, events) -> None:
             shot = storyboard.shot(name)
             _, stills = beat_stills(name, lang)
             for beat, still in zip(shot.beats, stills, strict=True):
-                data = io.BytesIO()
-                still.convert("RGB").save(data, format="JPEG", quality=85)
-                digest = hashlib.sha256(data.getvalue()).hexdigest()[:16]
+                picture = page.jpeg(still)
+                digest = hashlib.sha256(picture).hexdigest()[:16]
                 if known.get(beat.label) == digest:
                     say(events, {"event": "same", "beat": beat.label})
                     continue
-                page.save_pictures(media, lang, {beat.label: still})
                 src = page.picture_path(lang, beat.label)
+                page.write_bytes(media / src, picture)
                 say(events, {"event": "picture", "beat": beat.label, "src": src, "digest": digest})
         if job.get("page"):  # the storyboard or the narration: the page's own text
             page.write_text(media / f"storyboard.{lang}.html", page.page(media, lang, live=True))

@@ -10,6 +10,7 @@ plays the film from its beat. Rendered from `templates/storyboard.html` by Jinja
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -49,12 +50,17 @@ def newest_film(media: Path, lang: str) -> tuple[Path, dict] | None:
     return None
 
 
-def write_text(path: Path, content: str) -> None:
+def write_bytes(path: Path, content: bytes) -> None:
+    """`content` as `path`, whole or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with Temporary(path) as temporary:
-        temporary.path.write_text(content, encoding="utf-8")
+        temporary.path.write_bytes(content)
         with_usual_mode(temporary.path)
         temporary.path.replace(path)
+
+
+def write_text(path: Path, content: str) -> None:
+    write_bytes(path, content.encode("utf-8"))
 
 
 def film_data(media: Path, lang: str) -> dict | None:
@@ -88,15 +94,17 @@ def picture_path(lang: str, label: str) -> str:
     return f"{ASSETS}/{lang}/{label}.jpg"
 
 
+def jpeg(still) -> bytes:
+    """A beat's end picture (PIL) as the page shows it."""
+    data = io.BytesIO()
+    still.convert("RGB").save(data, format="JPEG", quality=85)
+    return data.getvalue()
+
+
 def save_pictures(media: Path, lang: str, stills: dict) -> None:
     """Each beat's end picture (PIL images by label), as the page shows them."""
     for label, still in stills.items():
-        path = media / picture_path(lang, label)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with Temporary(path) as temporary:
-            still.convert("RGB").save(temporary.path, format="JPEG", quality=85)
-            with_usual_mode(temporary.path)
-            temporary.path.replace(path)
+        write_bytes(media / picture_path(lang, label), jpeg(still))
 
 
 def page(media: Path, lang: str, live: bool = False) -> str:
