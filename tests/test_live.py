@@ -184,3 +184,21 @@ def test_it_answers_only_to_its_own_name(served):
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args):
         return None
+
+
+@pytest.mark.parametrize(
+    "args, code, says",
+    [
+        (["--port", "99999"], 2, "is not a port"),
+        (["--port", "abc"], 2, "is not a port"),
+        (["--media", "/proc/no-such-folder"], 1, "cannot write to /proc/no-such-folder"),
+    ],
+)
+def test_bad_input_gets_one_line(args, code, says):
+    result = subprocess.run(
+        [sys.executable, "-m", "gdkit.tools.live", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == code
+    assert result.stderr.startswith("live: error: ") and says in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -326,7 +326,6 @@ def serve(lang: str, port: int, media: Path) -> int:
     from gdkit import storyboard
     from gdkit.tools import page
 
-    media.mkdir(parents=True, exist_ok=True)
     page.write_text(media / f"storyboard.{lang}.html", page.page(media, lang, live=True))
     live = Live(lang, media)
     try:
@@ -372,16 +371,30 @@ def stop(signum, frame):
     raise KeyboardInterrupt
 
 
+def port(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port (a whole number to 65535)")
+    return int(value)
+
+
 def main(argv=None) -> int:
     from gdkit.text import LANGUAGES
+    from gdkit.tools.cli import Parser, RenderError, UsageError, writable_folder
 
-    parser = argparse.ArgumentParser(prog="python -m gdkit.tools.live")
+    parser = Parser(prog="python -m gdkit.tools.live")
     parser.add_argument("--lang", choices=LANGUAGES, default="zh")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=port, default=8765)
     parser.add_argument("--media", type=Path, default=MEDIA, metavar="DIR")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    media = args.media.resolve()
+    try:
+        args = parser.parse_args(argv)
+        media = writable_folder(args.media.resolve())
+    except UsageError as error:
+        print(f"live: error: {error}", file=sys.stderr)
+        return 2
+    except RenderError as error:
+        print(f"live: error: {error}", file=sys.stderr)
+        return 1
     if args.worker:
         worker(args.lang, media)
         return 0
