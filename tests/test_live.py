@@ -1,10 +1,12 @@
 """`make live` in a real Chromium: a saved edit of a copy of the project redraws, in the page,
-the pictures of the beats it changed and only those, within the issue's latencies; an error
-shows on the page and the next good save clears it; Ctrl-C stops the server cleanly."""
+the pictures of the beats it changed and only those, within the issue's latencies; a changed
+beat plays its new clip, and the page's film follows at its time; an error shows on the page
+and the next good save clears it; Ctrl-C stops the server cleanly."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import socket
 import subprocess
@@ -17,7 +19,9 @@ import pytest
 
 from gdkit import storyboard
 from gdkit.paths import ROOT
+from gdkit.tools import outputs
 from gdkit.tools.browser import CHROMIUM, DRIVER, chromium
+from tests.helpers import FPS, SIZE
 from tests.test_ordinary_user import copied_checkout
 
 pytestmark = pytest.mark.skipif(
@@ -47,21 +51,23 @@ def until(test, timeout: float, step: float = 0.02):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The live server on a copy of the project (every S-file), its first pictures drawn;
-    stopped with Ctrl-C (SIGINT) at the end, which must be clean."""
+def served(tmp_path_factory, built):
+    """The live server on a copy of the project (every S-file) and of the tests' film (small,
+    2 fps), its first pictures drawn and the film found up to date; stopped with Ctrl-C
+    (SIGINT) at the end, which must be clean."""
     copy = copied_checkout(tmp_path_factory.mktemp("live"))
     for path in ROOT.glob("S*.py"):
         (copy / path.name).write_text(path.read_text())
+    shutil.copytree(built, copy / "media")
     port = free_port()
     log = (copy / "live.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "gdkit.tools.live", "--port", str(port),
-         "--media", str(copy / "media")],
+         "--media", str(copy / "media"), "-r", SIZE, "--fps", FPS],
         cwd=copy, stderr=log, stdout=log,
     )  # fmt: skip
     try:
-        until(lambda: server.poll() is not None or _idle(port), 240, step=0.5)
+        until(lambda: server.poll() is not None or _idle(port, film=True), 240, step=0.5)
         assert server.poll() is None, (copy / "live.log").read_text()
         yield copy, port
     finally:
@@ -73,11 +79,13 @@ def served(tmp_path_factory):
     assert "Traceback" not in said, said
 
 
-def _idle(port: int) -> bool:
+def _idle(port: int, film: bool = False) -> bool:
+    """Whether the pictures are drawn (`film`: and the film built)."""
     try:
-        return not status(port)["busy"]
+        now = status(port)
     except OSError:
         return False
+    return not now["busy"] and not (film and now["building"])
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +138,42 @@ def test_a_saved_edit_redraws_the_beats_it_changed_within_seconds(
     shot = next(s for s in SHOTS.values() if s.file == file and beat.startswith(s.name + "."))
     assert redrawn and all(label.split(".")[0] == shot.name for label in redrawn), redrawn
     assert took <= latency
+
+
+def test_a_changed_beat_plays_its_new_clip_and_the_film_follows_at_its_time(served, page):
+    copy, port = served
+    until(lambda: _idle(port, film=True), 120)  # the films of the edits before this one
+    film = page.find_element("id", "film")
+    script = page.execute_script
+    until(lambda: script("return arguments[0].readyState", film) >= 1, 20)
+    script("arguments[0].pause(); arguments[0].currentTime = 41.5;", film)
+    src = film.get_attribute("src")
+    clips = (
+        "return Object.fromEntries(Array.from(document.querySelectorAll('tr.beat'))"
+        ".filter((r) => r.dataset.clip).map((r) => [r.id, r.dataset.clip]))"
+    )
+    before, joined = script(clips), "return document.body.dataset.filmChangedAt"
+    last_film = script(joined)
+    edit(copy, "S4.py", "tangent_color = PURPLE_B", "tangent_color = TEAL")
+    until(lambda: script(joined) != last_film, 120, step=0.2)
+    assert film.get_attribute("src") != src  # the film built again ...
+    assert abs(script("return arguments[0].currentTime", film) - 41.5) < 0.01  # ... at its time
+
+    # The beats with a new clip are M5's from the tangent on: those whose frames changed.
+    clips = {label: clip for label, clip in script(clips).items() if before.get(label) != clip}
+    video = copy / "media" / "videos" / "zh" / f"{SIZE.split('x')[1]}p{FPS}" / "M5.mp4"
+    keys = {b["beat"]: b["key"] for b in outputs.read_sidecar(outputs.sidecar_path(video))["beats"]}
+    assert clips and all(label.startswith("M5.") for label in clips), clips
+    for label, clip in clips.items():  # each the new encoding of its beat
+        assert clip.split("?")[0].endswith(f"/M5.{keys[int(label.split('.')[1])]}.mp4"), clip
+
+    # A click on such a row plays its clip there; the film stays where it was.
+    label = sorted(clips)[-1]
+    page.find_element("id", label).click()
+    playing = f"document.getElementById({label!r}).querySelector('video.clip')"
+    until(lambda: script(f"const c = {playing}; return c && c.currentTime > 0.2"), 20)
+    assert script("return arguments[0].paused", film)
+    until(lambda: _idle(port, film=True), 120)
 
 
 @pytest.mark.parametrize(

@@ -3,14 +3,20 @@
 `python -m gdkit.tools.live --lang zh --port 8765` serves the storyboard page on 127.0.0.1
 only, and watches the S-files, `gdkit/` and `assets/`. On a save the page marks the beats
 being redrawn, then replaces the pictures of those whose end frame changed (only those), the
-shot of the row in view first. A syntax error or an exception in a scene shows on the page
-(file:line and message) until the next good save; Ctrl-C stops it.
+shot of the row in view first. Then it builds the film (480p30 by default: `--quality`,
+`-r`, `--fps`, as `make video` takes them), drawing again only the beats whose frames changed:
+a changed beat's row gets its new clip, played when the row is clicked, and the page's film
+follows at the same time position. A save while the film builds stops that build. A syntax
+error or an exception in a scene shows on the page (file:line and message) until the next
+good save; Ctrl-C stops it.
 
 Two processes. This one serves the page and the pictures, and watches the files (standard
 library only). A warm worker (`--worker`) has manimlib, numpy and sympy imported once; for
 each change it forks a child that imports the project's modules afresh (what was edited is
-what runs), draws the beats' end pictures and says what it found, one JSON line each. An
-edit to the engine itself (the modules the worker holds) starts a new worker.
+what runs), draws the beats' end pictures and says what it found, one JSON line each; then
+a child, in a process group of its own so that it can be stopped with its renders, that
+builds the film. An edit to the engine itself (the modules the worker holds) starts a new
+worker.
 """
 
 from __future__ import annotations
@@ -59,7 +65,7 @@ def worker(lang: str, media: Path) -> None:
 
     def end(signum, frame):
         for child in drawing:
-            os.kill(child, signal.SIGKILL)
+            os.killpg(child, signal.SIGKILL)  # the child and the renders it started
         os._exit(0)
 
     signal.signal(signal.SIGTERM, end)
@@ -67,19 +73,22 @@ def worker(lang: str, media: Path) -> None:
         job = json.loads(line)
         child = os.fork()
         if child == 0:
+            os.setpgid(0, 0)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             code = 0
             try:
                 for name in [n for n in sys.modules if n not in held]:
                     if n_is_project(name):
                         del sys.modules[name]
-                draw(job, lang, media, events)
+                (build_film if job["kind"] == "film" else draw)(job, lang, media, events)
             except BaseException:  # noqa: BLE001  (the child says what went wrong, and ends)
                 code = 1
             finally:
                 events.flush()
                 os._exit(code)
+        os.setpgid(child, child)  # as the child does: whichever runs first
         drawing.append(child)
+        say(events, {"event": "started", "pid": child})
         os.waitpid(child, 0)
         drawing.clear()
         say(events, {"event": "done"})
@@ -126,6 +135,47 @@ def draw(job: dict, lang: str, media: Path, events) -> None:
     say(events, {"event": "clear"})
 
 
+def build_film(job: dict, lang: str, media: Path, events) -> None:
+    """Build the film as `make video` does (only the beats whose frames changed are drawn),
+    then name the new clip of each beat that changed, and the film."""
+    from gdkit import storyboard
+    from gdkit.engine import EngineError
+    from gdkit.tools import page, video
+    from gdkit.tools.cli import RenderError, raise_interrupt
+
+    signal.signal(signal.SIGTERM, raise_interrupt)  # stopped: its renders stop, and clean up
+    film = video.Film(lang, tuple(job["resolution"]), job["fps"], media)
+    before = beat_clips(film)
+    try:
+        video.build(film, jobs=os.cpu_count() or 1)
+    except (video.BuildError, RenderError, storyboard.DataError, EngineError, OSError) as error:
+        say(events, {"event": "error", "message": f"the film: {error}"})
+        raise
+    for beat, clip in beat_clips(film).items():
+        if beat.split(".")[0] in {b.split(".")[0] for b in before} and before.get(beat) != clip:
+            say(events, {"event": "clip", "beat": beat, "src": clip.relative_to(media).as_posix()})
+    say(events, {"event": "film", **page.film_data(media, lang), "lang": lang})
+
+
+def beat_clips(film) -> dict[str, Path]:
+    """The kept encoding of each beat of the film's shots as last rendered, by beat label."""
+    from gdkit import storyboard
+    from gdkit.tools import outputs
+    from gdkit.tools.beats import Kept
+
+    clips = {}
+    for shot in film.shots:
+        kept = Kept(film.video(shot))
+        try:
+            sidecar = outputs.read_sidecar(outputs.sidecar_path(kept.video))
+        except (OSError, storyboard.DataError):
+            continue
+        for beat in sidecar["beats"]:
+            if "key" in beat:
+                clips[f"{shot.name}.{beat['beat']}"] = kept.path(beat["key"])
+    return clips
+
+
 def where(error: BaseException) -> str:
     """`file:line: ExcType: message`, at the last line of the project's own code that led
     there (the syntax error's own place for one)."""
@@ -152,15 +202,18 @@ def relative(filename: str) -> str:
 
 # The server: the page, its pictures, and what changes, as server-sent events
 class Live:
-    def __init__(self, lang: str, media: Path):
-        self.lang, self.media = lang, media
+    def __init__(self, lang: str, media: Path, film: dict):
+        self.lang, self.media, self.film = lang, media, film
         self.clients: list[queue.Queue] = []
         self.lock = threading.Lock()
         self.focus: str | None = None  # the shot of the row the user looks at
         self.busy = True
+        self.building = False  # the film
         self.error: str | None = None
         self.known = {}  # beat: digest of the picture the page has
         self.worker = None
+        self.replies: queue.Queue = queue.Queue()  # what the worker says
+        self.child: int | None = None  # the process group of the worker's job
         self.engine: set[Path] = set()
 
     def send(self, event: dict) -> None:
@@ -183,6 +236,8 @@ class Live:
         if not ready:
             raise RuntimeError("the worker did not start (its error is above)")
         self.engine = {Path(name) for name in json.loads(ready)["engine"]}
+        self.replies = queue.Queue()
+        threading.Thread(target=listen, args=(self.worker, self.replies), daemon=True).start()
 
     def stop_worker(self) -> None:
         if self.worker is not None:
@@ -192,6 +247,28 @@ class Live:
             except subprocess.TimeoutExpired:
                 self.worker.kill()
                 self.worker.wait()
+        self.building, self.child = False, None
+
+    def ask(self, job: dict) -> None:
+        self.worker.stdin.write(json.dumps(job) + "\n")
+        self.worker.stdin.flush()
+
+    def answer(self, event: dict | None, beats: list[str] = ()) -> bool:
+        """Pass on one thing the worker said; False once its job is done."""
+        if event is None:  # it died (killed, out of memory): say so, and start another
+            self.send({"event": "error", "message": "the drawing process stopped; restarted"})
+            self.start_worker()
+            return False
+        if event["event"] == "started":
+            self.child = event["pid"]
+            return True
+        if event["event"] == "done":
+            self.child = None
+            return False
+        if event["event"] == "picture":
+            self.known[event["beat"]] = event["digest"]
+        self.send(event)
+        return True
 
     def redraw(self, shots: list[str], page: bool) -> None:
         """Draw `shots` again (the one in view first), and pass on what the worker finds."""
@@ -201,20 +278,41 @@ class Live:
             shots = [self.focus] + [s for s in shots if s != self.focus]
         beats = [b.label for s in shots for b in storyboard.shot(s).beats]
         self.send({"event": "redrawing", "beats": beats})
-        job = {"shots": shots, "known": self.known, "page": page}
-        self.worker.stdin.write(json.dumps(job) + "\n")
-        self.worker.stdin.flush()
-        for line in self.worker.stdout:
-            event = json.loads(line)
-            if event["event"] == "done":
-                break
-            if event["event"] == "picture":
-                self.known[event["beat"]] = event["digest"]
-            self.send(event)
-        else:  # it died (killed, out of memory): say so, and start another
-            self.send({"event": "error", "message": "the drawing process stopped; restarted"})
-            self.start_worker()
+        self.ask({"kind": "stills", "shots": shots, "known": self.known, "page": page})
+        while self.answer(self.replies.get()):
+            pass
         self.send({"event": "idle", "beats": beats})
+
+    def build(self) -> None:
+        """Start building the film; `follow` passes on what the build says."""
+        self.ask({"kind": "film", **self.film})
+        self.building = True
+
+    def follow(self) -> None:
+        while self.building:
+            try:
+                event = self.replies.get_nowait()
+            except queue.Empty:
+                return
+            self.building = self.answer(event)
+
+    def stop_build(self) -> None:
+        """Stop the film's build (a save came): its renders stop and clean up."""
+        stopped = None
+        while self.building:
+            if self.child is not None and self.child != stopped:
+                stopped = self.child
+                try:
+                    os.killpg(stopped, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+            self.building = self.answer(self.replies.get())
+
+
+def listen(worker: subprocess.Popen, replies: queue.Queue) -> None:
+    for line in worker.stdout:
+        replies.put(json.loads(line))
+    replies.put(None)
 
 
 def shots_of(changed: set[Path]) -> list[str]:
@@ -262,16 +360,18 @@ def handler(live: Live):
                 live.focus = beat.split(".")[0] or None
                 self.reply(204, b"", "text/plain")
             elif url.path == "/status":
-                status = {"busy": live.busy, "error": live.error}
+                status = {"busy": live.busy, "building": live.building, "error": live.error}
                 self.reply(200, json.dumps(status).encode(), "application/json")
             else:
                 self.file(urllib.parse.unquote(url.path))
 
-        def reply(self, code: int, body: bytes, kind: str) -> None:
+        def reply(self, code: int, body: bytes, kind: str, headers=None) -> None:
             self.send_response(code)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(body)
 
@@ -291,7 +391,17 @@ def handler(live: Live):
             except OSError:
                 self.reply(404, b"not found", "text/plain")
                 return
-            self.reply(200, body, TYPES[path.suffix])
+            kind = TYPES[path.suffix]
+            asked = byte_range(self.headers.get("Range", ""), len(body))
+            ranges = {"Accept-Ranges": "bytes"}  # a video is seeked by ranges
+            if asked is None:
+                self.reply(200, body, kind, ranges)
+            elif asked == ():
+                self.reply(416, b"", kind, {"Content-Range": f"bytes */{len(body)}"})
+            else:
+                first, last = asked
+                ranges["Content-Range"] = f"bytes {first}-{last}/{len(body)}"
+                self.reply(206, body[first : last + 1], kind, ranges)
 
         def events(self) -> None:
             self.send_response(200)
@@ -322,12 +432,30 @@ def handler(live: Live):
     return Handler
 
 
-def serve(lang: str, port: int, media: Path) -> int:
+def byte_range(header: str, size: int) -> tuple | None:
+    """The bytes a `Range: bytes=A-B` header asks for, as (first, last); None for the whole
+    file (no header, or one not understood), () for none (past the end)."""
+    unit, _, spans = header.partition("=")
+    first, dash, last = spans.strip().partition("-")
+    if unit.strip() != "bytes" or not dash or "," in spans:
+        return None
+    if not first.strip():  # the last N bytes
+        if not last.strip().isdigit():
+            return None
+        return (max(size - int(last), 0), size - 1) if size and int(last) else ()
+    if not first.strip().isdigit() or (last.strip() and not last.strip().isdigit()):
+        return None
+    start = int(first)
+    end = min(int(last), size - 1) if last.strip() else size - 1
+    return (start, end) if start <= end else ()
+
+
+def serve(lang: str, port: int, media: Path, film: dict) -> int:
     from gdkit import storyboard
     from gdkit.tools import page
 
     page.write_text(media / f"storyboard.{lang}.html", page.page(media, lang, live=True))
-    live = Live(lang, media)
+    live = Live(lang, media, film)
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler(live))
     except OSError as error:
@@ -344,6 +472,7 @@ def serve(lang: str, port: int, media: Path) -> int:
         while True:
             if changed:
                 live.busy = True
+                live.stop_build()
                 if changed & live.engine:
                     live.start_worker()
                 try:
@@ -352,8 +481,10 @@ def serve(lang: str, port: int, media: Path) -> int:
                     live.send({"event": "error", "message": str(error)})
                 else:
                     live.redraw(shots, page=any(p.suffix != ".py" for p in changed))
+                    live.build()
                 live.busy = False
             time.sleep(POLL)
+            live.follow()
             now = watched()
             changed = {p for p in now.keys() | seen.keys() if now.get(p) != seen.get(p)}
             seen = now
@@ -378,13 +509,20 @@ def port(value: str) -> int:
 
 
 def main(argv=None) -> int:
+    from gdkit.engine.frame import parse_resolution
     from gdkit.text import LANGUAGES
-    from gdkit.tools.cli import Parser, RenderError, UsageError, writable_folder
+    from gdkit.tools.cli import Parser, RenderError, UsageError, positive_int, writable_folder
+    from gdkit.tools.video import QUALITIES
 
     parser = Parser(prog="python -m gdkit.tools.live")
     parser.add_argument("--lang", choices=LANGUAGES, default="zh")
     parser.add_argument("--port", type=port, default=8765)
     parser.add_argument("--media", type=Path, default=MEDIA, metavar="DIR")
+    parser.add_argument("--quality", choices=QUALITIES, default="preview", help="of the film")
+    parser.add_argument(
+        "-r", "--resolution", type=parse_resolution, metavar="WxH", help="instead of --quality"
+    )
+    parser.add_argument("--fps", type=positive_int, default=30, metavar="N")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     try:
         args = parser.parse_args(argv)
@@ -398,7 +536,8 @@ def main(argv=None) -> int:
     if args.worker:
         worker(args.lang, media)
         return 0
-    return serve(args.lang, args.port, media)
+    film = {"resolution": args.resolution or QUALITIES[args.quality], "fps": args.fps}
+    return serve(args.lang, args.port, media, film)
 
 
 if __name__ == "__main__":
