@@ -48,10 +48,12 @@ storyboard: setup
 	$(BIN)/python -m gdkit.tools.contact_sheet --lang $(VIDEO_LANG)
 
 # The storyboard page at http://127.0.0.1:$(PORT)/ (this machine only): a saved edit redraws
-# the pictures of the beats it changed. Ctrl-C stops it.
+# the pictures of the beats it changed, then the film (480p30 unless QUALITY is given).
+# Ctrl-C stops it.
 PORT ?= 8765
 live: setup
-	$(BIN)/python -m gdkit.tools.live --lang $(VIDEO_LANG) --port $(PORT)
+	$(BIN)/python -m gdkit.tools.live --lang $(VIDEO_LANG) --port $(PORT) \
+		--quality $(if $(filter command line environment,$(origin QUALITY)),$(QUALITY),preview)
 
 test-packages:
 	@sh .ci/install-system-packages $(PYTHON) $(TEST_PACKAGES)
