@@ -70,11 +70,13 @@ golden: setup
 # `make bench`: every shot, one at a time, at 480p30 and 1080p30. BASELINE=REV measures git
 # revision REV alongside in the same run; FILMS=final (or preview, 4k) also times film builds
 # with BENCH_JOBS renders at once (default 1,2); LIVE=1 times `make live` in Chromium (save to
-# picture); RESOLUTIONS= (empty) skips the shot-by-shot runs.
+# picture); EDITS=final (or preview) builds the film, then again after each of four edits
+# (bench.EDITS); RESOLUTIONS= (empty) skips the shot-by-shot runs.
 BENCH_JOBS ?= 1,2
 bench: setup
 	$(BIN)/python -m gdkit.tools.bench $(if $(BASELINE),--baseline $(BASELINE)) \
 		$(if $(FILMS),--films $(FILMS) --jobs $(BENCH_JOBS)) $(if $(LIVE),--live) \
+		$(if $(EDITS),--edits $(EDITS)) \
 		$(if $(filter undefined,$(origin RESOLUTIONS)),,--resolutions "$(RESOLUTIONS)")
 
 # After editing an objective's definition: sympy's numpy code, into gdkit/derived.py.

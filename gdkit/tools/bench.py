@@ -18,6 +18,7 @@ import io
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -267,6 +268,35 @@ def tables(results: dict) -> list[str]:
             *(f"| {r['edit']} | {r['beat']} | {r['seconds']} |" for r in results["live"]),
             "",
         ]
+    if results.get("edits"):
+        lines += edits_table(results["edits"])
+    return lines
+
+
+def edits_table(edits: dict) -> list[str]:
+    clean = edits["film_clean_s"]
+    lines = [
+        f"**Edits, each followed by the film built again** ({edits['quality']}, "
+        f"--jobs {edits['jobs']}, one after the other in a copy of the tree)",
+        "",
+        "| build | wall s | of the clean film | what it drew |",
+        "|---|---:|---:|---|",
+        f"| the film from empty media | {clean} | 100% | every beat |",
+    ]
+    for row in edits["builds"]:
+        drawn = "; ".join(row["said"]) or "nothing (every shot up to date)"
+        lines.append(
+            f"| after {row['edit']} | {row['wall_s']} | {row['wall_s'] / clean:.1%} | {drawn} |"
+        )
+    m3 = edits["builds"][-1]["wall_s"]
+    same = "the same" if edits["m3_frames_same"] else "NOT the same"
+    lines += [
+        "",
+        f"M3 rendered alone from empty media (the edited scene): {edits['m3_clean_s']} s; the "
+        f"last build above (M3 drawn again, the film joined) took {m3 / edits['m3_clean_s']:.0%} "
+        f"of it. Frames of the rebuilt M3 and of the clean one: {same} (framemd5).",
+        "",
+    ]
     return lines
 
 
@@ -354,14 +384,7 @@ def live_latency(tree: Path, repeats: int = 3) -> list[dict]:
         return int(shown) / 1000 - saved
 
     with tempfile.TemporaryDirectory(prefix="bench-live.") as folder:
-        copy = Path(folder)
-        for name in ("gdkit", "assets", "custom_config.yml", "pyproject.toml"):
-            if (tree / name).is_dir():
-                shutil.copytree(tree / name, copy / name, ignore=shutil.ignore_patterns("__py*"))
-            else:
-                shutil.copy(tree / name, copy / name)
-        for path in tree.glob("S*.py"):
-            shutil.copy(path, copy / path.name)
+        copy = copy_code(tree, Path(folder))
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -393,6 +416,99 @@ def live_latency(tree: Path, repeats: int = 3) -> list[dict]:
             server.wait()
 
 
+def copy_code(tree: Path, folder: Path) -> Path:
+    """The scenes, the library, the assets and the settings of `tree`, copied into `folder`:
+    commands run there use them."""
+    for name in ("gdkit", "assets", "custom_config.yml", "pyproject.toml"):
+        if (tree / name).is_dir():
+            shutil.copytree(tree / name, folder / name, ignore=shutil.ignore_patterns("__py*"))
+        else:
+            shutil.copy(tree / name, folder / name)
+    for path in tree.glob("S*.py"):
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+EDITS = (  # (what, file, old, new): made one after the other, each followed by a build
+    ("a comment in gdkit/tools/page.py", "gdkit/tools/page.py", "\n\n\ndef newest_film(",
+     "\n\n\n# a comment\ndef newest_film("),
+    ("a comment in gdkit/mobjects.py", "gdkit/mobjects.py", "\n\n\nclass Number(",
+     "\n\n\n# a comment\nclass Number("),
+    ("M7.2's narration, a clause longer", "assets/narration.json", "越走越远。",
+     "越走越远，一步比一步离谷底更远。"),
+    ("M3.learning_rates (1.0, 1.5, 0.5) -> (1.0, 1.4, 0.5)", "S3.py",
+     "learning_rates = (1.0, 1.5, 0.5)", "learning_rates = (1.0, 1.4, 0.5)"),
+)  # fmt: skip
+SAID = re.compile(r"(M\d+): (beats? [\d–, ]+ changed|no beat changed), .* reused")
+
+
+def bench_edits(tree: Path, out: Path, quality: str) -> dict:
+    """The film built from empty media, then each of `EDITS` made in a copy of `tree` and
+    the film built again: the seconds of each build, and the beats each drew (as it says).
+    Then M3 rendered clean from the edited scene, beside its rebuild: seconds, and whether
+    their frames are the same."""
+    from gdkit.tools.video import QUALITIES
+
+    folder = out / "edits"
+    shutil.rmtree(folder, ignore_errors=True)
+    copy = copy_code(tree, folder / "tree")
+    media = folder / "media"
+    jobs = os.cpu_count() or 1
+    film = [sys.executable, "-m", "gdkit.tools.video", "--quality", quality,
+            "--jobs", str(jobs), "--media", str(media)]  # fmt: skip
+    clean, _, _ = run_said(film, "the film from empty media", copy)
+    rows = []
+    for what, file, old, new in EDITS:
+        path = copy / file
+        source = path.read_text(encoding="utf-8")
+        if source.count(old) != 1:
+            raise SystemExit(f"bench: {file} no longer holds {old!r}: the edit cannot be made")
+        path.write_text(source.replace(old, new, 1), encoding="utf-8")
+        wall, said, _ = run_said(film, f"the film after {what}", copy)
+        rows.append({"edit": what, "wall_s": round(wall, 2), "said": said})
+        print("edits", json.dumps(rows[-1]), file=sys.stderr)
+    w, h = QUALITIES[quality]
+    shots = media / "videos" / "zh" / f"{h}p30"
+    alone = folder / "M3-clean"
+    render = [sys.executable, "-m", "gdkit.tools.cli", "S3.py", "M3", "-r", f"{w}x{h}",
+              "--media", str(alone)]  # fmt: skip
+    m3_clean, _, _ = run_said(render, "M3 from empty media", copy)
+    same = frames_md5(shots / "M3.mp4") == frames_md5(
+        alone / "videos" / "zh" / f"{h}p30" / "M3.mp4"
+    )
+    shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "quality": quality,
+        "jobs": jobs,
+        "film_clean_s": round(clean, 2),
+        "m3_clean_s": round(m3_clean, 2),
+        "m3_frames_same": same,
+        "builds": rows,
+    }
+
+
+def run_said(command: list[str], what: str, tree: Path) -> tuple[float, list[str], object]:
+    """`run_timed`, and what the build said of each shot it rendered (`M3: beats 12–13
+    changed, 1–11 reused`)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    said = process.stderr.read().decode(errors="replace")
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"bench: {what} failed: {said[-300:]}")
+    return wall, [m.group(0) for m in SAID.finditer(said)], usage
+
+
+def frames_md5(video: Path) -> str:
+    """The MD5 of every decoded frame of `video`, in order."""
+    result = subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-i", str(video), "-f", "framemd5", "-"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return "\n".join(line for line in result.stdout.splitlines() if not line.startswith("#"))
+
+
 def measure(args, tree: Path, label: str) -> dict:
     """Every measurement asked for, of the code in `tree`."""
     out = args.out / "out" / label
@@ -411,6 +527,8 @@ def measure(args, tree: Path, label: str) -> dict:
             print(label, json.dumps(film), file=sys.stderr)
     if args.live and tree == ROOT:  # a baseline from before `make live` has none
         results["live"] = live_latency(tree)
+    if args.edits:
+        results["edits"] = bench_edits(tree, out, args.edits)
     return results
 
 
@@ -428,6 +546,9 @@ def main(argv=None) -> int:
         "--split", action="store_true", help="film builds cut long shots into ranges of beats"
     )
     parser.add_argument("--live", action="store_true", help="the live page's latency, in Chromium")
+    parser.add_argument(
+        "--edits", choices=("preview", "final", "4k"), help="the film rebuilt after edits"
+    )
     parser.add_argument("--baseline", metavar="REV", help="also measure git revision REV")
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     parser.add_argument("--compare", type=Path, metavar="OLD_JSON")
