@@ -17,7 +17,7 @@ DEBIAN_PACKAGES := ffmpeg libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libglx-mes
 # What only the tests need: the browser that opens the storyboard page.
 TEST_PACKAGES := chromium chromium-driver
 
-.PHONY: all setup system-packages test-packages video shots timeline storyboard live test lint golden bench derived clean
+.PHONY: all setup system-packages test-packages video shots timeline storyboard live test test-fast lint golden bench derived clean
 
 all: video
 
@@ -62,6 +62,12 @@ test: setup test-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# The tier for the edit loop: no film builds, no browser, no A/B engine renders (markers in
+# pyproject.toml; tests/conftest.py finds the film and browser tests).
+test-fast: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest -m "not film and not browser and not ab"
 
 # `make golden SHOT=M3` (or SHOT="M3 M8") refreshes those shots' golden images only.
 golden: setup

@@ -26,3 +26,15 @@ def built(tmp_path_factory) -> Path:
     result = build(media)
     assert result.returncode == 0, result.stderr
     return media
+
+
+def pytest_collection_modifyitems(config, items):
+    """What `make test-fast` leaves out, found rather than listed: a test that takes the
+    built film is a film test, and one in a module that drives Chromium a browser test."""
+    from gdkit.tools import browser
+
+    for item in items:
+        if "built" in item.fixturenames:
+            item.add_marker(pytest.mark.film)
+        if getattr(item.module, "chromium", None) is browser.chromium:
+            item.add_marker(pytest.mark.browser)

@@ -15,6 +15,8 @@ from gdkit import storyboard
 from gdkit.paths import ROOT
 from tests.helpers import MANIM, one_line_error
 
+pytestmark = pytest.mark.film  # the transparent shots, built whole
+
 SIZE, FPS = (64, 36), 24  # FCP XML's time codes need a standard frame rate
 FLAGS = ["-r", f"{SIZE[0]}x{SIZE[1]}", "--fps", str(FPS)]
 SHOTS = list(storyboard.shots().values())

@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from gdkit import engine, storyboard
 from gdkit.engine.fixes import FIXES
@@ -50,6 +51,7 @@ def middle_beat(shot) -> int:
     return len(shot.beats) // 2 + 1
 
 
+@pytest.mark.ab
 def test_plain_renders_the_frames_the_speed_ups_render(tmp_path):
     """One beat of every shot, with every speed-up and with none: the same frames, each one,
     within the tolerance the engine README gives."""

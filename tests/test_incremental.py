@@ -14,6 +14,8 @@ import pytest
 from gdkit.paths import ROOT
 from tests.helpers import MANIM
 
+pytestmark = pytest.mark.film  # every test renders a shot whole, and again
+
 FLAGS = ["-r", "256x144", "--fps", "5", "-q"]
 
 
