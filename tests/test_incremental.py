@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,11 +21,31 @@ pytestmark = pytest.mark.film  # every test renders a shot whole, and again
 FLAGS = ["-r", "256x144", "--fps", "5", "-q"]
 
 
-def render(folder: Path, media: Path) -> str:
-    """Render M3 from the S3.py in `folder` into `media`; what it said."""
+# `manim`, saying whether the render rehearsed beside itself (beats.Ahead) or first.
+SPIED = """
+import sys
+from gdkit.tools import beats
+from gdkit.tools.guard import command
+
+real = beats.Ahead.__init__
+
+def spied(self, rehearse):
+    print("(rehearsed alongside)", file=sys.stderr)
+    real(self, rehearse)
+
+beats.Ahead.__init__ = spied
+sys.exit(command(sys.argv[1:]))
+"""
+
+
+def render(folder: Path, media: Path, lookahead: str | None = None) -> str:
+    """Render M3 from the S3.py in `folder` into `media` (`lookahead`: GD_LOOKAHEAD); what
+    it said."""
+    command = [sys.executable, "-c", SPIED] if lookahead else [MANIM]
     result = subprocess.run(
-        [MANIM, "S3.py", "M3", *FLAGS, "--media", str(media)],
+        [*command, "S3.py", "M3", *FLAGS, "--media", str(media)],
         cwd=folder, capture_output=True, text=True, timeout=600,
+        env={**os.environ, **({"GD_LOOKAHEAD": lookahead} if lookahead else {})},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     return result.stderr.strip()
@@ -57,16 +79,21 @@ def scenes(tmp_path_factory):
     return root
 
 
-def test_an_edited_knob_redraws_only_the_beats_it_changes(scenes, tmp_path):
+@pytest.mark.parametrize("lookahead", ["1", "0"], ids=["rehearsed alongside", "rehearsed first"])
+def test_an_edited_knob_redraws_only_the_beats_it_changes(scenes, tmp_path, lookahead):
     """M3.learning_rates (1.0, 1.5, 0.5) -> (1.0, 1.4, 0.5): only M3.12-13 show the second
-    rate; the others are reused, and the shot is the clean render's, frame for frame."""
+    rate; the others are reused, and the shot is the clean render's, frame for frame, whether
+    the rehearsal runs beside the render (a core to spare) or before it."""
     media = tmp_path / "media"
+    said = "M3: beats 12–13 changed, 1–11 reused"
+    if lookahead == "1":
+        said = "(rehearsed alongside)\n" + said
     assert render(scenes / "original", media) == ""  # a first render: nothing to reuse
-    assert render(scenes / "edited", media) == "M3: beats 12–13 changed, 1–11 reused"
+    assert render(scenes / "edited", media, lookahead) == said
     assert digest(media) == digest(scenes / "clean")
     # ... and back: the beats of the first render were not kept, so 12-13 are drawn again
-    assert render(scenes / "original", media) == "M3: beats 12–13 changed, 1–11 reused"
-    assert render(scenes / "edited", media) == "M3: beats 12–13 changed, 1–11 reused"
+    assert render(scenes / "original", media, lookahead) == said
+    assert render(scenes / "edited", media, lookahead) == said
     assert digest(media) == digest(scenes / "clean")
     kept = sorted(p.name for p in (media / "videos/zh/144p5/.beats").iterdir())
     assert len(kept) == 13 and all(name.startswith("M3.") for name in kept)  # one per beat

@@ -287,11 +287,12 @@ class FileWriter(SceneFileWriter):
         with a `layout`, the reused encodings in their beats' places, and the new ones kept
         where `keep` says, for later renders."""
         container = self.movie_file_extension.lstrip(".")
-        segments = [segment.path for segment in self.segments]
+        drawn = self.segments if self.frames_drawn else []  # every beat reused: none drawn
+        segments = [segment.path for segment in drawn]
         if self.layout is not None:
             new = iter(segments)
             segments = [reused or next(new) for reused in self.layout]
-            for segment, kept in zip(self.segments, self.keep() if self.keep else [], strict=True):
+            for segment, kept in zip(drawn, self.keep() if self.keep else [], strict=True):
                 keep_copy(segment.path, kept)
         try:
             join_videos(segments, Path(self.temp_file_path), container, self.ffmpeg_bin)

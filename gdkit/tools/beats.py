@@ -9,13 +9,21 @@ drawing) to find each beat's key; a beat whose key and kept encoding are those i
 sidecar names is not drawn again, and the kept encodings are joined with the new ones, into
 the very frames a render of every beat gives. Nothing kept is taken unchecked: a file that
 is not a plain file of this user's, or not the encoding the sidecar names, is drawn again.
+
+With a core to spare, the rehearsal runs beside the render rather than before it (`Ahead`):
+a process forked before anything is drawn rehearses the shot and says each beat's key as the
+beat ends, and the render, one beat behind, decides at each beat's start whether to draw it
+(`Drawn`). The decisions are those the rehearsal first would give; only the wait is shorter.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import stat
+import sys
+import threading
 from pathlib import Path
 
 from gdkit.files import Temporary, join_videos, with_usual_mode
@@ -125,3 +133,100 @@ class Kept:
         for path in self.folder.glob(f"{self.stem}.*{self.extension}"):
             if path.name not in wanted and len(path.name) == len(self.path("0" * 64).name):
                 path.unlink(missing_ok=True)
+
+
+def lookahead_wanted() -> bool:
+    """Whether a render rehearses beside itself: with two cores or more (the film build says
+    `GD_LOOKAHEAD=0` when all its cores have renders of their own), and where the process
+    can be forked: no other Python thread, and no thread a library named (Mesa names its
+    drawing threads `llvmpipe-N`, made with an OpenGL context); OpenBLAS's workers keep
+    the interpreter's name, and OpenBLAS starts them again in a forked child."""
+    wanted = os.environ.get("GD_LOOKAHEAD", "1" if (os.cpu_count() or 1) > 1 else "0")
+    try:
+        names = [
+            Path(f"/proc/self/task/{t}/comm").read_text() for t in os.listdir("/proc/self/task")
+        ]
+    except OSError:
+        return False
+    alone = len(set(names)) == 1 and threading.active_count() == 1
+    return wanted == "1" and alone
+
+
+class Ahead:
+    """`rehearse(say)` run in a forked process (which stops if this one ends), `say(n, key)`
+    called as each beat ends; `key(n)` waits for beat n's key (None if the rehearsal ended
+    without it: it failed, or keys nothing)."""
+
+    def __init__(self, rehearse):
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover (the child's lines are not traced)
+            os.close(read)
+            code = 1
+            try:
+                die_with_parent()
+                for each in (signal.SIGINT, signal.SIGTERM):
+                    signal.signal(each, signal.SIG_DFL)
+                quiet = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(quiet, 1)  # the render beside it says what there is to say
+                os.dup2(quiet, 2)
+                with os.fdopen(write, "w", buffering=1) as out:
+                    rehearse(lambda n, key: out.write(f"{n} {key}\n"))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.lines = os.fdopen(read, "r")
+        self.keys: dict[int, str] = {}
+        self.done = False
+
+    def key(self, n: int) -> str | None:
+        while n not in self.keys and not self.done:
+            line = self.lines.readline()
+            if not line:
+                self.done = True
+                break
+            beat, key = line.split()
+            self.keys[int(beat)] = key
+        return self.keys.get(n)
+
+    def close(self) -> bool:
+        """Stop the rehearsal if it still runs; whether it failed on its own."""
+        ended = self.done
+        self.lines.close()
+        if not ended:
+            os.kill(self.pid, signal.SIGKILL)
+        _, status = os.waitpid(self.pid, 0)
+        return ended and status != 0
+
+
+def die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+class Drawn:
+    """The beats a render draws, decided at each beat's start from `ahead`'s key: a beat
+    whose kept encoding is the one the last sidecar names for that key is reused (into
+    `reused`), any other beat drawn."""
+
+    def __init__(self, kept: Kept, ahead: Ahead, count: int):
+        self.kept, self.ahead, self.count = kept, ahead, count
+        self.named = kept.named()
+        self.reused: dict[int, Path] = {}
+        self.drawn: set[int] = set()
+
+    def __contains__(self, n: int) -> bool:
+        key = self.ahead.key(n)
+        path = self.kept.path(key) if key else None
+        if key and self.named.get(n, ("", ""))[0] == key and own_digest(path) == self.named[n][1]:
+            self.reused[n] = path
+            return False
+        self.drawn.add(n)
+        return True
+
+    def __iter__(self):  # the writer's layout: per beat, its reused encoding or None
+        return iter([self.reused.get(n) for n in range(1, self.count + 1)])

@@ -383,6 +383,9 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
         run_scene(scene, opts, name)
         return [Path(scene.file_writer.get_image_file_path())] if still else setup.publish(scene)
     kept = beats.Kept(setup.movie)
+    every = range(1, len(scene_class_beats(scene_class)) + 1)
+    if kept.any() and beats.lookahead_wanted():
+        return render_with_rehearsal_ahead(setup, kept, len(every))
     reused = {}
     if kept.any():  # rehearse the shot, to find the beats whose frames are those kept
         rehearsal = setup.scene(drawn=frozenset(), movie=False)
@@ -394,7 +397,6 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
                 return setup.publish(rehearsal, kept.joined(reused))
             finally:
                 kept.close()
-    every = range(1, len(scene_class_beats(scene_class)) + 1)
     scene = setup.scene(drawn=frozenset(n for n in every if n not in reused) if reused else None)
     scene.file_writer.layout = [reused.get(n) for n in every]
     scene.file_writer.keep = lambda: kept.paths_for(scene, reused)
@@ -406,6 +408,48 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
         raise
     if reused:
         say_reuse(name, scene, reused)
+    kept.prune(scene)
+    return paths
+
+
+def render_with_rehearsal_ahead(setup: Setup, kept: beats.Kept, count: int) -> list[Path]:
+    """A whole shot drawn as `render` draws it, its rehearsal run beside it, a beat ahead
+    (`beats.Ahead`): each beat is drawn or reused as soon as its key is known."""
+    opts, name = setup.opts, setup.scene_class.__name__
+
+    def rehearse(say) -> None:
+        rehearsal = setup.scene(drawn=frozenset(), movie=False)
+
+        def ended(scene, n) -> None:  # at beat n's start (None: at the end), n - 1 ended
+            if n != 1 and not scene.unkeyed_frames:
+                done = (n or scene.current_beat + 1) - 1
+                say(done, scene.beat_keys[done - 1].hexdigest())
+
+        rehearsal.beat_hooks = [ended]
+        rehearsal.run()
+
+    ahead = beats.Ahead(rehearse)
+    try:
+        drawn = beats.Drawn(kept, ahead, count)
+        scene = setup.scene(drawn=drawn)
+        scene.file_writer.layout = drawn
+        scene.file_writer.keep = lambda: kept.paths_for(scene, drawn.reused)
+        try:
+            run_scene(scene, opts, name)
+            keys = {n: k.hexdigest() for n, k in enumerate(scene.beat_keys, start=1)}
+            if any(keys[n] != ahead.keys.get(n) for n in drawn.reused):
+                raise RenderError(f"{name}: its rehearsal and its render disagree: render again")
+            paths = setup.publish(scene)
+        except BaseException:
+            kept.forget(scene, drawn.reused)
+            raise
+    finally:
+        failed = ahead.close()
+    if failed:
+        print(f"warning: {name}: the rehearsal beside the render failed; every beat was drawn",
+              file=sys.stderr)  # fmt: skip
+    if drawn.reused:
+        say_reuse(name, scene, drawn.reused)
     kept.prune(scene)
     return paths
 

@@ -206,15 +206,21 @@ def render(film: Film, stale: dict[str, str], jobs: int, cut: bool = False) -> N
     stopping = threading.Event()
     environment = {**os.environ, "GD_PARENT_PID": str(os.getpid())}
 
+    waiting = [len(work)]  # renders not yet started
+
     def render_one(job: Job) -> int | None:
         with guard:
             if stopping.is_set():
                 return None
+            waiting[0] -= 1
+            # A render rehearses beside itself only where a core would otherwise idle.
+            spare = len(running) + 1 + waiting[0] < jobs
             with os.fdopen(open_own(film.log(job), os.O_WRONLY), "w") as log:
                 log.truncate(0)
                 process = subprocess.Popen(
-                    film.command(job), cwd=ROOT, stdout=log, stderr=log, env=environment
-                )
+                    film.command(job), cwd=ROOT, stdout=log, stderr=log,
+                    env={**environment, "GD_LOOKAHEAD": "1" if spare else "0"},
+                )  # fmt: skip
             running[job.name] = process
         began = time.monotonic()
         code = process.wait()
