@@ -64,10 +64,10 @@ test: setup test-packages
 	$(BIN)/pytest
 
 # The tier for the edit loop: no film builds, no browser, no A/B engine renders (markers in
-# pyproject.toml; tests/conftest.py finds the film and browser tests).
+# pyproject.toml; tests/conftest.py finds the film and browser tests), one test per core.
 test-fast: setup
 	$(BIN)/ruff check .
-	$(BIN)/pytest -m "not film and not browser and not ab"
+	$(BIN)/pytest -m "not film and not browser and not ab" -n auto
 
 # `make golden SHOT=M3` (or SHOT="M3 M8") refreshes those shots' golden images only.
 golden: setup

@@ -56,7 +56,11 @@ class Beats:
         super().setup()
         forget_gl_state()
         self.rehearsing = self.rehearses and self.start_beat > 1 and not self.skip_animations
-        self.shot = storyboard.shot(self.shot_name or type(self).__name__)
+        shot = storyboard.shot(self.shot_name or type(self).__name__)
+        # its words filled from this class's knobs (a variant's own values)
+        self.shot = shot.with_knobs(
+            {name: getattr(self, name) for name in shot.knob_names() if hasattr(self, name)}
+        )
         self.beat_starts: list[float] = []
         self.beat_keys: list = []  # per beat: a digest of its frames, and their count
         self.last_state = b""

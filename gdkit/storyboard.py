@@ -1,12 +1,20 @@
 """The storyboard table (shots, files, start times, titles and beat notes) as data, with the
-narration said over each beat, and the film's closing beat (the coda, not a storyboard shot)."""
+narration said over each beat, and the film's closing beat (the coda, not a storyboard shot).
+
+A note or a narration line that says a value a scene is tuned by is a template: `学习率
+{learning_rates[0]:g}` is filled from M7's knob `learning_rates` (str.format), so a knob
+changed is every word about it changed. A scene fills them from its own class (a variant with
+other knobs says its own values); everything else, from the literal class attributes of the
+shot's class in its S-file, read without importing it (`knobs`)."""
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import re
-from dataclasses import dataclass
+import string
+from dataclasses import dataclass, replace
 from functools import cache
 
 from gdkit import sources
@@ -33,16 +41,30 @@ class Beat:
     zh: str  # the storyboard's note of what the beat shows
     en: str
     said: tuple[tuple[str, str], ...] = ()  # the narration: (lang, line) pairs
+    file: str = ""  # the shot's S-file, whose knobs fill the templates
+    knobs: tuple[tuple[str, object], ...] | None = None  # given by a scene (None: read them)
 
     @property
     def label(self) -> str:
         return f"{self.shot}.{self.number}"
 
     def caption(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return self.filled(self.zh if lang == "zh" else self.en, f"{self.label} note")
 
     def narration(self, lang: str) -> str:
-        return dict(self.said).get(lang, "")
+        return self.filled(dict(self.said).get(lang, ""), f"{self.label} narration")
+
+    def filled(self, template: str, what: str) -> str:
+        if not fields(template):
+            return template
+        knobs = dict(self.knobs) if self.knobs is not None else knobs_of(self.file, self.shot)
+        try:
+            return WORDS.vformat(template, (), knobs)
+        except (KeyError, IndexError, ValueError, TypeError) as error:
+            raise DataError(
+                f"{what} {template!r}: {type(error).__name__} {error} "
+                f"(its fields name knobs of {self.shot} in {self.file})"
+            ) from None
 
     def reading_seconds(self, lang: str) -> float:
         return reading_seconds(self.narration(lang), lang)
@@ -60,6 +82,16 @@ class Shot:
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en
 
+    def knob_names(self) -> set[str]:
+        """The knobs the words of this shot's beats are filled from."""
+        texts = [t for b in self.beats for t in (b.zh, b.en, *dict(b.said).values())]
+        return {name for text in texts for name in fields(text)}
+
+    def with_knobs(self, knobs: dict) -> Shot:
+        """This shot, its words filled from `knobs` (a scene's own)."""
+        given = tuple(sorted(knobs.items()))
+        return replace(self, beats=tuple(replace(b, knobs=given) for b in self.beats))
+
     def start_frames(self) -> int:
         """The start time code in frames of the storyboard's frame rate (`fps()`)."""
         hours, minutes, seconds, frames = map(int, self.start.split(":"))
@@ -67,6 +99,71 @@ class Shot:
 
     def start_seconds(self) -> float:
         return self.start_frames() / fps()
+
+
+class Words(string.Formatter):
+    """str.format, and `!u` for a number with a minus sign (U+2212), as print sets it:
+    `{stops[0]!u:g}` is −0.2 where `{stops[0]:g}` is -0.2."""
+
+    def convert_field(self, value, conversion):
+        if conversion == "u":
+            return Minus(value)
+        return super().convert_field(value, conversion)
+
+
+class Minus:
+    def __init__(self, value):
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        shown = format(self.value, spec)
+        return "\u2212" + shown[1:] if shown.startswith("-") else shown
+
+
+WORDS = Words()
+
+
+def fields(template: str) -> set[str]:
+    """The knobs a template names: `{learning_rates[0]:g}` names `learning_rates`."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as error:
+        raise DataError(f"{template!r}: {error}") from None
+    return {re.split(r"[.\[]", name)[0] for _, name, _, _ in parsed if name}
+
+
+@cache
+def knobs_of(file: str, shot: str) -> dict:
+    """The literal class attributes of class `shot` in the S-file `file` (and of the classes
+    of that file it derives from), read, not imported: `{"learning_rates": (0.05, 1.0, 0.3)}`."""
+    from gdkit.paths import ROOT
+
+    path = ROOT / file
+    try:
+        tree = ast.parse(sources.read_bytes(path), filename=file)
+    except (OSError, SyntaxError, ValueError) as error:
+        raise DataError(f"{file}: cannot be read for {shot}'s knobs: {error}") from None
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+
+    def literals(name: str, seen: frozenset = frozenset()) -> dict:
+        node, found = classes.get(name), {}
+        if node is None or name in seen:
+            return found
+        for base in node.bases:
+            if isinstance(base, ast.Name):
+                found |= literals(base.id, seen | {name})
+        for statement in node.body:
+            target = statement.targets[0] if isinstance(statement, ast.Assign) else None
+            if isinstance(statement, ast.AnnAssign):
+                target = statement.target
+            if isinstance(target, ast.Name) and statement.value is not None:
+                try:
+                    found[target.id] = ast.literal_eval(statement.value)
+                except ValueError:
+                    found.pop(target.id, None)  # not a plain value: not a knob words name
+        return found
+
+    return literals(shot)
 
 
 class DataError(ValueError):
@@ -152,9 +249,8 @@ def _shot(data: dict, lines: dict, rate: int, where: str, in_storyboard: bool = 
         if field(beat, "beat", int, place) != number:
             raise DataError(f"{place}.beat: {beat['beat']}, not {number} (beats count 1, 2, ...)")
         said = tuple(lines.get(f"{name}.{number}", {}).items())
-        beats.append(
-            Beat(name, number, field(beat, "zh", str, place), field(beat, "en", str, place), said)
-        )
+        zh, en = field(beat, "zh", str, place), field(beat, "en", str, place)
+        beats.append(Beat(name, number, zh, en, said, file=field(data, "file", str, where)))
     if not beats:
         raise DataError(f"{where}.beats: none")
     return Shot(

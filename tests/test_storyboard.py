@@ -40,7 +40,7 @@ def test_data_matches_the_storyboard_spec():
         assert (s.file, s.start) == (f"{file}.py", start)
         assert (s.title_zh, s.title_en) == (title_zh, title_en)
         assert len(s.beats) == int(count)
-        assert [(b.number, b.zh) for b in s.beats] == beats[name]
+        assert [(b.number, b.caption("zh")) for b in s.beats] == beats[name]
 
 
 def test_start_times_order_the_shots():
@@ -75,26 +75,91 @@ def numbers_in(line: str) -> list[float]:
     return [float(n) for n in re.findall(r"\d+(?:\.\d+)?", line)]
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_notes_and_narration_name_the_knobs_the_scenes_use(lang):
-    """The storyboard's notes and the narration say the learning rates, angles and lengths
-    the scene files actually use: change a knob, and this says which words to change."""
+def typed(beat, what: str) -> str:
+    """A beat's note (`what` "note") or narration line in both languages, as typed."""
+    if what == "note":
+        return beat.zh + "\n" + beat.en
+    return "\n".join(dict(beat.said).values())
+
+
+def test_words_that_say_a_knob_are_filled_from_it():
+    """Each note and each narration line that says a learning rate, an angle, a stop or a
+    length the scene is tuned by names that knob, so it cannot fall behind it: the note and
+    the line each on their own (one forgotten, the other would still say the value)."""
     from tests.craft import shot_class
 
-    m7, m3, m2 = shot_class("M7"), shot_class("M3"), shot_class("M2")
-    said = {
-        beat.label: numbers_in(beat.caption(lang)) + numbers_in(beat.narration(lang))
-        for shot in storyboard.film()
-        for beat in shot.beats
+    named = {}  # beat label: the knobs its words must name
+    for n, _ in enumerate(shot_class("M7").learning_rates, start=1):
+        named[f"M7.{n}"] = {"learning_rates"}
+    m3 = shot_class("M3")
+    for n in range(12, 12 + len(m3.learning_rates) - 1):
+        named[f"M3.{n}"] = {"learning_rates"}
+    for n, _ in enumerate(shot_class("M2").changes, start=2):
+        named[f"M2.{n}"] = {"changes"}
+    for n, _ in enumerate(shot_class("M5").stops, start=3):
+        named[f"M5.{n}"] = {"stops"}
+    beats = {b.label: b for shot in storyboard.film() for b in shot.beats}
+    for label, knobs in named.items():
+        for what in ("note", "narration"):
+            assert knobs <= storyboard.fields(typed(beats[label], what)), (label, what)
+    assert "any_angle" in storyboard.fields(typed(beats["M3.6"], "narration"))
+    assert "learning_rate" in storyboard.fields(typed(beats["M8.1"], "narration"))
+
+
+@pytest.mark.parametrize("name", list(storyboard.shots()))
+def test_knobs_read_from_an_s_file_are_those_of_its_class(name):
+    """The page, the subtitles and the film read the knobs without importing the scenes: what
+    they read is what the class holds."""
+    from tests.craft import shot_class
+
+    shot, cls = storyboard.shot(name), shot_class(name)
+    read = storyboard.knobs_of(shot.file, name)
+    assert {k: read[k] for k in shot.knob_names()} == {
+        k: getattr(cls, k) for k in shot.knob_names()
     }
-    for n, lr in enumerate(m7.learning_rates, start=1):
-        assert lr in said[f"M7.{n}"], (f"M7.{n}", lr)
-    for n, lr in enumerate(m3.learning_rates[1:], start=12):
-        assert lr in said[f"M3.{n}"], (f"M3.{n}", lr)
-    assert m3.any_angle in said["M3.6"]
-    for n, (inclination, length) in enumerate(m2.changes, start=2):
-        assert inclination in said[f"M2.{n}"] or lang == "en" and n == 4, (f"M2.{n}", inclination)
-        assert length is None or length in said[f"M2.{n}"]
+
+
+def test_a_scene_with_other_knobs_says_its_own_values():
+    """A variant of M5 that stops elsewhere says so in its notes and narration, and its beats
+    last as long as those words take to read."""
+    from gdkit.tools.contact_sheet import run_shot
+    from tests.craft import shot_class
+
+    variant = type("M5", (shot_class("M5"),), {"stops": (-0.5, 1.25)})
+    scene = run_shot("M5", "en", (256, 144), scene_class=variant)
+    beats = scene.shot.beats
+    assert "x = −0.5" in beats[2].caption("en") and "x = −0.5" in beats[2].narration("en")
+    assert "1.25" in beats[3].caption("zh") and "1.25" in beats[3].narration("zh")
+    assert "0.2" not in beats[2].narration("en") + beats[2].caption("zh")
+    assert [b["narration"]["en"] for b in scene.beat_timeline()][3] == beats[3].narration("en")
+
+
+def test_a_template_that_names_no_knob_is_one_clear_error():
+    beat = storyboard.shot("M7").beats[0]
+    broken = storyboard.Beat("M7", 1, "学习率 {learning_rate[0]:g}", beat.en, beat.said, beat.file)
+    with pytest.raises(storyboard.DataError, match="M7.1 note .*KeyError 'learning_rate'"):
+        broken.caption("zh")
+
+
+def test_numbers_worked_out_from_a_knob_say_what_the_helpers_work_out():
+    """What the words say of a knob's consequences (typed: a template fills no sums) is what
+    the numbers give: M2's α = 90° − the cane's inclination, M7's steps to converge."""
+    from gdkit.descent import gradient_descent
+    from gdkit.objectives import f
+    from tests.craft import shot_class
+
+    beats = {b.label: b for shot in storyboard.film() for b in shot.beats}
+    for n, (inclination, _) in enumerate(shot_class("M2").changes[:2], start=2):
+        for lang in ("zh", "en"):
+            assert f"α {'变为' if lang == 'zh' else 'is'} {90 - inclination:g}°" in beats[
+                f"M2.{n}"
+            ].narration(lang)
+    m7 = shot_class("M7")
+    run = gradient_descent(
+        f, m7.start_x, m7.learning_rates[2], tol=m7.tol, max_steps=m7.max_steps, domain=f.domain
+    )
+    assert f"{run.steps} 步收敛" in beats["M7.3"].narration("zh")
+    assert f"{run.steps} steps to converge" in beats["M7.3"].narration("en")
 
 
 def test_m3_captions_are_filled_from_its_knobs():
