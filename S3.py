@@ -60,6 +60,7 @@ class M3(BeatScene3D):
         self.step = ValueTracker(0.0)  # length of the step (none until beat 4)
         self.on_surface = ValueTracker(0.0)  # 0: the step ends on the plane, 1: on the surface
         self.grown = ValueTracker(0.0)  # how much of Δg is shown: it grows from 0 in M3.4
+        self.kept_lines = {}
         self.view = {  # the camera from beat 3 on: see `rig_view`
             "turn": ValueTracker(0.0),  # square-on to +x, to show the plane whole first
             "tilt": ValueTracker(self.tilt),
@@ -290,7 +291,18 @@ class M3(BeatScene3D):
 
     def lines(self, circle: bool = True, axes: bool = True):
         """What labels keep off (world segments): the axes, the step and its change with the
-        outlines of their heads, and the circle of radius h."""
+        outlines of their heads, and the circle of radius h. Every label asks, every frame:
+        they are worked out once for what they depend on."""
+        state = (
+            self.step.get_value(), self.angle.get_value(), self.grown.get_value(),
+            self.on_surface.get_value(), self.frame.get_height(),
+        )  # fmt: skip
+        kept = self.kept_lines.get((circle, axes))
+        if kept is None or kept[0] != state:
+            kept = self.kept_lines[(circle, axes)] = (state, self.work_out_lines(circle, axes))
+        return kept[1]
+
+    def work_out_lines(self, circle: bool, axes: bool):
         end = self.step_end()
         top = end + self.change() * OUT
         ring = [self.h * np.array([*unit(a), 0.0]) for a in range(0, 361, 24)]

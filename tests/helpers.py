@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 MANIM = str(Path(sys.executable).parent / "manim")
 
 # Two small shots with the storyboard's names, quick to render at a small size.
@@ -89,3 +91,31 @@ def build(media: Path, cwd=None):
     root = Path(__file__).resolve().parent.parent
     return subprocess.run(build_command(media), cwd=cwd or root, capture_output=True, text=True,
                           timeout=600)  # fmt: skip
+
+
+CHANNELS = {"gray": 1, "rgb24": 3, "rgba": 4}
+
+
+def decoded(video, pix_fmt: str = "rgb24", *, at=None, from_end=None, size=None, select=None):
+    """Frames of `video` as ffmpeg decodes them, (frames, height, width[, channels]) uint8
+    (no channel axis for "gray"): every frame, or the one `at` seconds in, or `from_end`
+    seconds before the end, or the frames numbered in `select`; scaled to `size` (w, h)."""
+    seek = ["-ss", str(at)] if at is not None else []
+    seek += ["-sseof", str(-from_end)] if from_end is not None else []
+    chosen = "+".join(f"eq(n\\,{n})" for n in select) if select else ""
+    command = [
+        "ffmpeg", "-loglevel", "error", *seek, "-i", str(video),
+        *(["-frames:v", "1"] if seek else []),
+        *(["-vf", f"select={chosen}", "-vsync", "0"] if select else []),
+        *(["-s", f"{size[0]}x{size[1]}"] if size else []),
+        "-f", "rawvideo", "-pix_fmt", pix_fmt, "-",
+    ]  # fmt: skip
+    raw = subprocess.run(command, capture_output=True, check=True).stdout
+    if size is None:
+        size = tuple(map(int, subprocess.run(
+            ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+             "stream=width,height", "-of", "csv=p=0", str(video)],
+            capture_output=True, text=True, check=True,
+        ).stdout.split(",")))  # fmt: skip
+    frames = np.frombuffer(raw, np.uint8).reshape(-1, size[1], size[0], CHANNELS[pix_fmt])
+    return frames[..., 0] if pix_fmt == "gray" else frames

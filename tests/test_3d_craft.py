@@ -15,7 +15,7 @@ from gdkit.objectives import g
 from gdkit.paths import ROOT
 from gdkit.screen import overlap, screen_box, to_screen
 from tests.craft import SCREEN, at_beat_ends, every_frame, length_on_screen
-from tests.helpers import MANIM
+from tests.helpers import MANIM, decoded
 
 MIN_LABEL_PX = 20  # height of a label on a 1080p screen
 MIN_SHAFT_PX = 60  # length of the step arrow's shaft on a 1080p screen
@@ -171,15 +171,7 @@ def test_a_fading_layer_hides_nothing_behind_it_in_either_order(order):
 
 def frames_of(video, times, size=(320, 180)) -> list[np.ndarray]:
     """Grey levels of the frames at `times` (seconds)."""
-    frames = []
-    for t in times:
-        raw = subprocess.run(
-            ["ffmpeg", "-loglevel", "error", "-ss", str(t), "-i", str(video), "-frames:v", "1",
-             "-s", f"{size[0]}x{size[1]}", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
-            capture_output=True, check=True,
-        ).stdout  # fmt: skip
-        frames.append(np.frombuffer(raw, np.uint8).reshape(size[1], size[0]).astype(int))
-    return frames
+    return [decoded(video, "gray", at=t, size=size)[0].astype(int) for t in times]
 
 
 def darker_than_both(start, middle, end, by: int = 24) -> float:

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from gdkit.paths import ROOT
-from tests.helpers import MANIM, manim, one_line_error, unprivileged, write_scene_file
+from tests.helpers import MANIM, decoded, manim, one_line_error, unprivileged, write_scene_file
 
 
 @pytest.fixture()
@@ -23,29 +23,7 @@ def scene_file(tmp_path):
 
 
 def frame_at(video: Path, t: float, size=(160, 90)) -> np.ndarray:
-    raw = subprocess.run(
-        [
-            "ffmpeg",
-            "-loglevel",
-            "error",
-            "-ss",
-            str(t),
-            "-i",
-            str(video),
-            "-frames:v",
-            "1",
-            "-s",
-            f"{size[0]}x{size[1]}",
-            "-f",
-            "rawvideo",
-            "-pix_fmt",
-            "rgb24",
-            "-",
-        ],
-        capture_output=True,
-        check=True,
-    ).stdout
-    return np.frombuffer(raw, np.uint8).reshape(size[1], size[0], 3)
+    return decoded(video, at=t, size=size)[0]
 
 
 def test_renders_headless_with_a_beats_sidecar(scene_file, tmp_path):

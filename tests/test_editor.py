@@ -13,7 +13,7 @@ import pytest
 
 from gdkit import storyboard
 from gdkit.paths import ROOT
-from tests.helpers import MANIM, one_line_error
+from tests.helpers import MANIM, decoded, one_line_error
 
 pytestmark = pytest.mark.film  # the transparent shots, built whole
 
@@ -23,11 +23,7 @@ SHOTS = list(storyboard.shots().values())
 
 
 def rgba_frame(video: Path, t: float, size=SIZE) -> np.ndarray:
-    raw = subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-ss", str(t), "-i", str(video), "-frames:v", "1",
-         "-f", "rawvideo", "-pix_fmt", "rgba", "-"], capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    return np.frombuffer(raw, np.uint8).reshape(size[1], size[0], 4)
+    return decoded(video, "rgba", at=t)[0]
 
 
 def pixel_format(video: Path) -> str:

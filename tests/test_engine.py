@@ -16,6 +16,7 @@ from gdkit import engine, storyboard
 from gdkit.engine.fixes import FIXES
 from gdkit.engine.speedups import SPEEDUPS
 from gdkit.paths import PACKAGE, ROOT
+from tests.helpers import decoded
 
 MANIM = [sys.executable, "-m", "gdkit.tools.cli"]
 SIZE = "320x180"
@@ -23,12 +24,7 @@ SIZE = "320x180"
 
 def frames(video: Path) -> np.ndarray:
     """Every decoded frame, RGB."""
-    raw = subprocess.run(
-        ["ffmpeg", "-loglevel", "error", "-i", str(video), "-f", "rawvideo", "-pix_fmt", "rgb24",
-         "-"], capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    width, height = map(int, SIZE.split("x"))
-    return np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3)
+    return decoded(video)
 
 
 # How far a speed-up's frames may be from manimgl's own, per pixel and channel (of 255): the
