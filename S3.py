@@ -12,9 +12,8 @@ from gdkit.mobjects import (
     beside,
     between,
     caption,
-    clear_spot,
-    face_camera,
     panel,
+    placed_label,
     screen_right,
     screen_up,
 )
@@ -108,22 +107,15 @@ class M3(BeatScene3D):
         self.beat(3)
         frame.add_updater(lambda f: f.reorient(**self.rig_view()))
         circle = Circle(radius=self.h).set_stroke(self.circle_color, 4).set_z_index(OVER)
-        h_memory = {}
         h_label = self.label(
             Tex("h", font_size=self.label_size)
             .set_color(self.circle_color)
             .set_backstroke(GREY_E, 5),
-            lambda size: clear_spot(
-                frame,
-                [
-                    beside(frame, self.opposite_step(turn), ORIGIN, size)
-                    for turn in (0, 35, -35, 70, -70)
-                ],
-                size,
-                self.lines(circle=False),  # off the axes and arrows (it names the circle)
-                memory=h_memory,
-                now=self.time,
-            ),
+            lambda size: [
+                beside(frame, self.opposite_step(turn), ORIGIN, size)
+                for turn in (0, 35, -35, 70, -70)
+            ],
+            lines=lambda: self.lines(circle=False),  # off the axes and arrows (it names the circle)
         )
         self.h_label = h_label
         self.show_caption("circle_h")
@@ -359,27 +351,25 @@ class M3(BeatScene3D):
         axes = VGroup(*(Line(-3 * v, 3 * v).set_stroke(GREY_B, 3) for v in (RIGHT, UP)))
         labels = Group(
             *(
-                self.label(Tex(name, font_size=self.label_size), self.axis_place(v))
+                self.label(Tex(name, font_size=self.label_size), self.axis_spots(v))
                 for name, v in (("x", RIGHT), ("y", UP))
             )
         )
         return axes, labels
 
-    def axis_place(self, v):
-        """Where the label of the axis along `v` goes: past the end of what the view shows of
-        it, or beside that end, wherever it crosses no line (its own axis included)."""
-        memory = {}
+    def axis_spots(self, v):
+        """Where the label of the axis along `v` may go: past the end of what the view shows
+        of it, or beside that end (the first that crosses no line, its own axis included)."""
 
-        def place(size):
+        def spots(size):
             end = self.axis_end(v)
             right, up = screen_right(self.frame), screen_up(self.frame)
-            spots = [beside(self.frame, end, ORIGIN, size)] + [
+            return [beside(self.frame, end, ORIGIN, size)] + [
                 beside(self.frame, end, end - side, size, gap=0.2)
                 for side in (up, -up, right, -right)
             ]
-            return clear_spot(self.frame, spots, size, self.lines(), memory=memory, now=self.time)
 
-        return place
+        return spots
 
     def axis_end(self, v, reach=3.0):
         """Where an axis label goes: as far along the axis as the view shows it, inside the
@@ -387,15 +377,11 @@ class M3(BeatScene3D):
         from what the shot is about at its centre."""
         return farthest_inside(self.frame, ORIGIN, reach * v)
 
-    def label(self, template, place, before=None):
-        """A label that faces the camera, drawn over everything; `place(size)` says where
-        its centre goes, for its size (width, height) on screen."""
-        template.center()
-
-        def anchor():
-            return place((template.get_width(), template.get_height()))
-
-        return face_camera(template, self.frame, anchor, before).set_z_index(LABELS)
+    def label(self, template, spots, lines=None, margin=0.06, before=None):
+        """A label that faces the camera, drawn over everything, at the first of `spots(size)`
+        clear of `lines()` (the shot's lines, unless told), keeping its spot (`placed_label`)."""
+        lines = lines or self.lines
+        return placed_label(self.frame, template, spots, lines, lambda: self.time, margin, before)
 
     def get_change_label(self):
         size = self.label_size
@@ -412,46 +398,38 @@ class M3(BeatScene3D):
             backing.replace(text, stretch=True).scale(1.08)
             t.center()
 
-        def place(size):
+        def spots(size):
             # Beside the vertical arrow, to its right on screen (or left), clear of the arrows
             # and the circle (its backing hides an axis that passes behind it).
             end, rise, right = self.step_end(), self.change() * OUT, screen_right(self.frame)
-            spots = [
+            return [
                 beside(self.frame, end + k * rise, end + k * rise - side * right, size, gap=0.25)
                 for side in (1, -1)
                 for k in (0.5, 0.75, 0.25, 1.0)
             ]
-            lines = self.lines(axes=False)
-            return clear_spot(self.frame, spots, size, lines, memory=memory, now=self.time)
 
-        memory = {}
-        return self.label(template, place, refresh)
+        return self.label(template, spots, lambda: self.lines(axes=False), before=refresh)
 
     def get_direction_label(self):
         """The step's direction in degrees from +x, beside the arc that shows it."""
         number = Number(0, num_decimal_places=0, unit="°", font_size=0.8 * self.label_size)
         number.set_color(GREY_A).set_backstroke(GREY_E, 5)  # read over the plane
-        memory = {}
 
         def refresh(template):
             number.set_value(self.angle.get_value())
             number[-1].align_to(number[-2], UP)  # the degree sign sits high
             template.center()
 
-        def place(size):
+        def spots(size):
             a = self.angle.get_value()
             on_arc = [  # at the arc's middle, or round from it, or out past the circle
                 radius * np.array([*unit(b), 0.0])
                 for radius in (self.arc_radius, 1.25 * self.h)
                 for b in (a / 2, a / 2 - 40, a + 45, -45, a / 2 + 180, a + 135)
             ]
-            spots = [beside(self.frame, point, ORIGIN, size, 0.08) for point in on_arc]
-            lines = self.lines()
-            return clear_spot(
-                self.frame, spots, size, lines, margin=0.12, memory=memory, now=self.time
-            )
+            return [beside(self.frame, point, ORIGIN, size, 0.08) for point in on_arc]
 
-        return self.label(VGroup(number), place, refresh)
+        return self.label(VGroup(number), spots, margin=0.12, before=refresh)
 
     def get_direction_arc(self):
         arc = Arc(0, np.radians(self.angle.get_value()), radius=self.arc_radius)
@@ -464,18 +442,12 @@ class M3(BeatScene3D):
         beta.set_z_index(OVER)
 
         def along(arc, proportions, past_circle=False):
-            memory = {}
             points = [arc.pfp(p) for p in proportions]
             if past_circle:  # where the circle leaves no room beside the arc
                 points += [1.3 * self.h * normalize(point) for point in points]
-            return lambda size: clear_spot(
-                self.frame,
-                [beside(self.frame, point, ORIGIN, size, gap=0.1) for point in points],
-                size,
-                self.lines(),
-                memory=memory,
-                now=self.time,
-            )
+            return lambda size: [
+                beside(self.frame, point, ORIGIN, size, gap=0.1) for point in points
+            ]
 
         alpha_label = self.label(  # on the side of the arc away from the step
             Tex(r"\alpha", font_size=self.label_size)

@@ -10,7 +10,7 @@ from gdkit.mobjects import (
     beside,
     between,
     caption,
-    face_camera,
+    facing_label,
     legible,
     panel,
 )
@@ -64,12 +64,7 @@ class SurfaceDescent(BeatScene3D):
     def label(self, template, place, before=None):
         """A label facing the camera, drawn over everything; `place(size)` gives its centre
         for its size (width, height) on screen."""
-        template.center()
-
-        def anchor():
-            return place((template.get_width(), template.get_height()))
-
-        return face_camera(template, self.frame, anchor, before).set_z_index(LABELS)
+        return facing_label(self.frame, template, place, before)
 
     def get_surface(self, axes):
         (x0, x1), (y0, y1) = self.objective.domain
@@ -129,16 +124,7 @@ class M8(SurfaceDescent):
         axis_labels = self.get_axis_labels(axes)
         self.add(axes, surface, axis_labels)
 
-        # HUD: α, the current point and the iteration, fixed in frame
-        self.iteration = Number(0, num_decimal_places=0, font_size=self.font_size * 1.15)
-        self.coords = Coordinates(self.iterate(0), font_size=self.font_size)
-        rows = VGroup(
-            Tex(rf"\alpha = {run.lr:.2f}", font_size=self.font_size * 1.15),
-            caption("hud_point", self.font_size, xyz=self.coords),
-            caption("hud_iterations", self.font_size, n=self.iteration),
-        )
-        rows.arrange(DOWN, aligned_edge=LEFT).set_color(self.hud_color)
-        self.hud = panel(rows).to_corner(UL, buff=0.75).fix_in_frame().set_z_index(LABELS)
+        self.hud = self.get_hud(run)
         self.shown_iterate = 0
 
         # M8.1 the whole descent, the camera following the ball
@@ -172,6 +158,24 @@ class M8(SurfaceDescent):
             axes.animate.set_stroke(width=self.axis_width), axis_labels.animate.set_opacity(1)
         )
         self.wait(2)
+
+    def get_hud(self, run):
+        """α, the current point and the iteration, fixed in the frame; a shot of another rule
+        adds its own rows (`hud_rows`)."""
+        self.iteration = Number(0, num_decimal_places=0, font_size=self.font_size * 1.15)
+        self.coords = Coordinates(self.iterate(0), font_size=self.font_size)
+        rows = VGroup(
+            Tex(rf"\alpha = {run.lr:.2f}", font_size=self.font_size * 1.15),
+            *self.hud_rows(run),
+            caption("hud_point", self.font_size, xyz=self.coords),
+            caption("hud_iterations", self.font_size, n=self.iteration),
+        )
+        rows.arrange(DOWN, aligned_edge=LEFT).set_color(self.hud_color)
+        return panel(rows).to_corner(UL, buff=0.75).fix_in_frame().set_z_index(LABELS)
+
+    def hud_rows(self, run) -> list:
+        """Rows under α that say how this shot's rule steps (none for the plain step)."""
+        return []
 
     def iterate(self, k):
         return (*self.run.points[k], self.run.values[k])

@@ -42,7 +42,7 @@ class Beat:
     en: str
     said: tuple[tuple[str, str], ...] = ()  # the narration: (lang, line) pairs
     file: str = ""  # the shot's S-file, whose knobs fill the templates
-    knobs: tuple[tuple[str, object], ...] | None = None  # given by a scene (None: read them)
+    knobs: tuple[tuple[str, object], ...] = ()  # a scene's own; the others read from its file
 
     @property
     def label(self) -> str:
@@ -55,9 +55,12 @@ class Beat:
         return self.filled(dict(self.said).get(lang, ""), f"{self.label} narration")
 
     def filled(self, template: str, what: str) -> str:
-        if not fields(template):
+        named = fields(template)
+        if not named:
             return template
-        knobs = dict(self.knobs) if self.knobs is not None else knobs_of(self.file, self.shot)
+        knobs = dict(self.knobs or ())
+        if named - knobs.keys():  # what a scene does not set itself, its S-file's class does
+            knobs = {**knobs_of(self.file, self.shot), **knobs}
         try:
             return WORDS.vformat(template, (), knobs)
         except (KeyError, IndexError, ValueError, TypeError) as error:

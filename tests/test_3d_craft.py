@@ -8,7 +8,7 @@ import subprocess
 
 import numpy as np
 import pytest
-from manimlib import Group
+from manimlib import Group, Tex
 
 from gdkit.mobjects import LABELS, Arrow3D
 from gdkit.objectives import g
@@ -558,3 +558,29 @@ def test_a_hud_backing_keeps_round_its_text_as_the_count_grows(name):
 
     every_frame(name, "zh", 5, look)
     assert out == []
+
+
+def test_a_momentum_shot_is_a_three_line_subclass_of_m8():
+    """M8 with the heavy ball's rule: its HUD says β under α, and the ball takes the heavy
+    ball's path (another number of steps than the plain one's)."""
+    from gdkit.descent import Momentum
+    from gdkit.tools.contact_sheet import run_shot
+    from tests.craft import shot_class
+
+    m8 = shot_class("M8")
+
+    class WithMomentum(m8):
+        rule = Momentum(0.5)
+
+        def hud_rows(self, run):
+            return [Tex(rf"\beta = {self.rule.beta:g}", font_size=self.font_size * 1.15)]
+
+    WithMomentum.__name__ = "M8"
+    plain = run_shot("M8", "en", (256, 144))
+    heavy = run_shot("M8", "en", (256, 144), scene_class=WithMomentum)
+
+    def hud(scene) -> list[str]:
+        return [m.get_string() for m in scene.hud.get_family() if hasattr(m, "get_string")]
+
+    assert r"\beta = 0.5" in hud(heavy) and r"\beta = 0.5" not in hud(plain)
+    assert heavy.run.steps != plain.run.steps

@@ -202,7 +202,7 @@ def test_an_error_shows_on_the_page_until_the_next_good_save(served, page, old, 
 def test_a_comment_in_the_library_redraws_every_shot_and_changes_no_picture(served, page):
     copy, port = served
     before = {b.label: changed_at(page, b.label) for s in SHOTS.values() for b in s.beats}
-    path = copy / "gdkit" / "mobjects.py"
+    path = copy / "gdkit" / "mobjects" / "words.py"
     path.write_text(path.read_text() + "\n# a comment\n")
     until(lambda: not _idle(port), 10, step=0.01)  # it looks at every shot again ...
     until(lambda: _idle(port), 120)

@@ -438,7 +438,8 @@ def copy_code(tree: Path, folder: Path) -> Path:
 EDITS = (  # (what, file, old, new): made one after the other, each followed by a build
     ("a comment in gdkit/tools/page.py", "gdkit/tools/page.py", "\n\n\ndef newest_film(",
      "\n\n\n# a comment\ndef newest_film("),
-    ("a comment in gdkit/mobjects.py", "gdkit/mobjects.py", "\n\n\nclass Number(",
+    ("a comment in gdkit/mobjects/words.py", "gdkit/mobjects/words.py",
+     "\n\n\nclass Number(",
      "\n\n\n# a comment\nclass Number("),
     ("M7.2's narration, a sentence longer", "assets/narration.json", "越走越远。",
      "越走越远。学习率太大时，每一步都冲过了谷底，落到比出发时更高的地方，再也回不来。"),
