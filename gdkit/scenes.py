@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import hashlib
 
-from manimlib import Scene, ThreeDScene
-from manimlib.scene.scene import EndScene
+from gdkit import engine
 
-from gdkit import storyboard
-from gdkit.engine.fixes import forget_gl_state, gather_render_data
-from gdkit.engine.speedups import drawn_state, unchanged_since, updated_by_time
-from gdkit.engine.writer import FileWriter
-from gdkit.text import language
+engine.prepare()  # manimlib, headless, with the engine (nothing where it is already loaded)
+
+from manimlib import Scene, ThreeDScene  # noqa: E402
+from manimlib.scene.scene import EndScene  # noqa: E402
+
+from gdkit import storyboard  # noqa: E402
+from gdkit.engine.fixes import forget_gl_state, gather_render_data  # noqa: E402
+from gdkit.engine.speedups import drawn_state, unchanged_since, updated_by_time  # noqa: E402
+from gdkit.engine.writer import FileWriter  # noqa: E402
+from gdkit.text import language  # noqa: E402
 
 
 def step_durations(

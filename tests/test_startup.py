@@ -255,3 +255,24 @@ def test_a_wild_handle_is_put_back_on_its_chord():
     )
     points = straighten_wild_handles(curve).get_points()
     assert np.allclose(points[1], [0.5, 0, 0]) and np.allclose(points[3], [1.5, 0.2, 0])
+
+
+@pytest.mark.parametrize("module", ["gdkit.scenes", "gdkit.mobjects", "gdkit.mobjects.space"])
+def test_the_library_imports_headless_on_its_own(module):
+    """A script that imports the library, not `manim_imports`, gets manimlib set up by the
+    engine: no screen, no window (it failed with pyglet's "Cannot connect" unless the
+    engine had been prepared first)."""
+    import os
+
+    from gdkit.paths import ROOT
+
+    environment = {  # as a fresh shell has it: this process's engine set pyglet's up
+        k: v for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY") and not k.startswith("PYGLET_")
+    }  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", f"import {module}, manimlib; print(manimlib.__name__)"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "manimlib"

@@ -2,7 +2,11 @@
 (`plots`), drawing order and translucent surfaces (`layers`), formulas that change glyph by
 glyph (`morphs`), and arrows and labels in 3D (`space`). Import them from here."""
 
-from gdkit.mobjects.layers import (
+from gdkit import engine
+
+engine.prepare()  # manimlib, headless, with the engine (nothing where it is already loaded)
+
+from gdkit.mobjects.layers import (  # noqa: E402
     LABELS,
     LAYERS,
     OVER,
@@ -12,7 +16,7 @@ from gdkit.mobjects.layers import (
     ParametricLayer,
     TranslucentLayer,
 )
-from gdkit.mobjects.morphs import (
+from gdkit.mobjects.morphs import (  # noqa: E402
     ROOM,
     Glide,
     Morph,
@@ -22,8 +26,8 @@ from gdkit.mobjects.morphs import (
     same_glyph,
     shape_key,
 )
-from gdkit.mobjects.plots import FunctionPlot
-from gdkit.mobjects.space import (
+from gdkit.mobjects.plots import FunctionPlot  # noqa: E402
+from gdkit.mobjects.space import (  # noqa: E402
     Arrow3D,
     beside,
     clear_spot,
@@ -33,7 +37,7 @@ from gdkit.mobjects.space import (
     screen_right,
     screen_up,
 )
-from gdkit.mobjects.words import (
+from gdkit.mobjects.words import (  # noqa: E402
     FONT_SIZE,
     NUMBER_FONT,
     Coordinates,
