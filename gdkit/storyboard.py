@@ -58,7 +58,7 @@ class Beat:
         named = fields(template)
         if not named:
             return template
-        knobs = dict(self.knobs or ())
+        knobs = dict(self.knobs)
         if named - knobs.keys():  # what a scene does not set itself, its S-file's class does
             knobs = {**knobs_of(self.file, self.shot), **knobs}
         try:

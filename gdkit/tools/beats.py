@@ -22,12 +22,12 @@ import hashlib
 import os
 import signal
 import stat
-import sys
 import threading
 from pathlib import Path
 
 from gdkit.files import Temporary, join_videos, with_usual_mode
 from gdkit.tools import outputs
+from gdkit.tools.guard import on_parent_death
 
 FOLDER = ".beats"  # in a shot's video folder
 
@@ -90,13 +90,19 @@ class Kept:
         """The beats of the rehearsed `scene` whose kept encodings can be joined as they are."""
         if scene.unkeyed_frames:
             return {}
-        named, found = self.named(), {}
-        for n, key in enumerate(scene.beat_keys, start=1):
-            key = key.hexdigest()
-            path = self.path(key)
-            if named.get(n, ("", ""))[0] == key and own_digest(path) == named[n][1]:
-                found[n] = path
-        return found
+        named = self.named()
+        found = {
+            n: self.kept_for(n, key.hexdigest(), named) for n, key in enumerate(scene.beat_keys, 1)
+        }
+        return {n: path for n, path in found.items() if path is not None}
+
+    def kept_for(self, n: int, key: str | None, named: dict) -> Path | None:
+        """Beat n's kept encoding, if the last sidecar (`named`) names it for `key`, and it is
+        the very file it names."""
+        path = self.path(key) if key else None
+        if key and named.get(n, ("", ""))[0] == key and own_digest(path) == named[n][1]:
+            return path
+        return None
 
     def paths_for(self, scene, reused: dict[int, Path]) -> list[Path]:
         """Where the beats drawn by `scene` are kept, in order."""
@@ -164,7 +170,7 @@ class Ahead:
             os.close(read)
             code = 1
             try:
-                die_with_parent()
+                on_parent_death(signal.SIGKILL)
                 for each in (signal.SIGINT, signal.SIGTERM):
                     signal.signal(each, signal.SIG_DFL)
                 quiet = os.open(os.devnull, os.O_WRONLY)
@@ -200,14 +206,6 @@ class Ahead:
         return ended and status != 0
 
 
-def die_with_parent() -> None:
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-
-
 class Drawn:
     """The beats a render draws, decided at each beat's start from `ahead`'s key: a beat
     whose kept encoding is the one the last sidecar names for that key is reused (into
@@ -217,16 +215,13 @@ class Drawn:
         self.kept, self.ahead, self.count = kept, ahead, count
         self.named = kept.named()
         self.reused: dict[int, Path] = {}
-        self.drawn: set[int] = set()
 
     def __contains__(self, n: int) -> bool:
-        key = self.ahead.key(n)
-        path = self.kept.path(key) if key else None
-        if key and self.named.get(n, ("", ""))[0] == key and own_digest(path) == self.named[n][1]:
-            self.reused[n] = path
-            return False
-        self.drawn.add(n)
-        return True
+        path = self.kept.kept_for(n, self.ahead.key(n), self.named)
+        if path is None:
+            return True
+        self.reused[n] = path
+        return False
 
     def __iter__(self):  # the writer's layout: per beat, its reused encoding or None
         return iter([self.reused.get(n) for n in range(1, self.count + 1)])

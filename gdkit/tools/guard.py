@@ -80,12 +80,18 @@ def stop_with_parent() -> None:
     parent = os.environ.get("GD_PARENT_PID")
     if not parent or not sys.platform.startswith("linux"):
         return
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    on_parent_death(signal.SIGTERM)
     if os.getppid() != int(parent):
         os.kill(os.getpid(), signal.SIGTERM)  # the build died before this line
+
+
+def on_parent_death(signum: int) -> None:
+    """This process gets `signum` when its parent dies, whatever killed it (Linux)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signum)
 
 
 if __name__ == "__main__":
