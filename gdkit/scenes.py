@@ -50,8 +50,8 @@ class Beats:
     start_beat: int = 1
     end_beat: int | None = None
     rehearses = False  # rehearse the beats before start_beat instead of skipping them
-    drawn_beats: frozenset[int] | None = None  # of a whole shot, the beats drawn (None: all);
-    # the others are rehearsed, and their encodings of an earlier render are reused
+    draws = True  # False: a rehearsal of the whole shot, every beat's updates run, none drawn
+    plan = None  # of a whole shot: per beat, reuse its kept encoding or draw it (beats.Plan)
     key_seed: bytes | None = None  # where set, each beat's frames are summed up in a key
     fades_out = True  # the film's last shot holds its last frame instead
     held_for_narration = True  # each beat lasts at least its narration's reading time
@@ -70,6 +70,9 @@ class Beats:
         self.last_state = b""
         self.beat_frames: list[int] = []
         self.unkeyed_frames = False
+        self.reusing = False  # whether the current beat's kept encoding is reused
+        if self.plan is not None and isinstance(self.file_writer, FileWriter):
+            self.file_writer.keep = lambda n: self.plan.keep_as(self.beat_keys[n - 1].hexdigest())
         if not hasattr(self, "beat_hooks"):
             self.beat_hooks = []  # hook(scene, n) when beat n starts, hook(scene, None) at the end
 
@@ -95,8 +98,10 @@ class Beats:
             self.stop_skipping()
             self.rehearsing = False
             self.skip_time = self.time
-        if self.drawn_beats is not None:
-            self.rehearsing = n not in self.drawn_beats
+        reuse = self.plan.reuse(n) if self.plan is not None else None
+        if self.plan is not None or not self.draws:  # a reused beat is rehearsed, not drawn
+            self.rehearsing = reuse is not None or not self.draws
+        self.reusing = reuse is not None
         if self.key_seed is not None:
             # Where a beat is in the shot matters only to the fades: the first frames rise
             # from the background, the last beat's sink back into it.
@@ -104,9 +109,8 @@ class Beats:
             place = (n, start if start < fade_in else None, n == len(self.shot.beats))
             self.beat_keys.append(hashlib.sha256(self.key_seed + repr(place).encode()))
             self.beat_frames.append(0)
-        if isinstance(self.file_writer, FileWriter) and not self.rehearsing:
-            # each beat encoded from a key frame of its own; the last one's frames held back
-            self.file_writer.cut(last=n == len(self.shot.beats))
+        if isinstance(self.file_writer, FileWriter) and (self.reusing or not self.rehearsing):
+            self.file_writer.begin_beat(n, reuse, last=n == len(self.shot.beats))
         self.beat_starts.append(self.time)
 
     def update_frame(self, dt=0, force_draw=False):
@@ -127,11 +131,9 @@ class Beats:
         self.last_state = state
         self.beat_keys[-1].update(state)
         self.beat_frames[-1] += 1
-        if self.rehearsing and isinstance(self.file_writer, FileWriter):
-            self.file_writer.frames_before += 1  # a frame of the shot, encoded before
 
     def emit_frame(self):
-        if not self.rehearsing:
+        if self.reusing or not self.rehearsing:  # a reused beat's frames: counted, not drawn
             super().emit_frame()
 
     def hold_for_reading(self) -> None:
@@ -200,7 +202,7 @@ class Beats:
                     state = self.last_state if self.beat_keys else drawn_state(self, stable=True)
                 held = state is None or state == last_state
                 last_state = state
-            writer.send(frame)
+            writer.write_frame(self.camera, frame)
         self.post_play()
 
     def check_beats(self) -> None:

@@ -4,9 +4,11 @@
   left there when done: the `manim` command moves it into place with its sidecar, so two
   renders of one shot never write to one file, and an interrupted or failed one leaves
   nothing under a final name (stills, too, are written whole or not at all);
-- each beat is encoded on its own (`cut`: a new encoder, so a key frame, at every beat
-  start), and the movie is its beats' encodings joined without re-encoding: a shot rendered
-  as ranges of beats and joined has the very packets of the shot rendered whole;
+- the beat is the unit: `begin_beat` says a beat starts, drawn (a new encoder, so a key
+  frame) or reused (an earlier render's encoding of it, its frames only counted); every
+  frame comes in through `write_frame`; and the movie is its beats' encodings joined without
+  re-encoding, so a shot rendered as ranges of beats, or with beats reused, has the very
+  packets of the shot rendered whole;
 - x264's `preset` and constant rate factor `crf` can be chosen, its threads are fixed (the
   same video on any machine), and manimgl's no-op colour filter is dropped;
 - frames go to ffmpeg from a second thread, so that the next frame is drawn while the
@@ -55,8 +57,10 @@ class FileWriter(SceneFileWriter):
         self.fade_in, self.fade_out = fade_in, fade_out
         self.frames_drawn = 0
         self.frames_before = 0  # frames of the shot not drawn here (their beats reused)
-        self.layout: list[Path | None] | None = None  # per beat: a reused encoding, or None
-        self.keep = None  # () -> where the new encodings are kept, in order
+        self.parts: list[tuple[int | None, Path | None]] = []  # per beat: (n, reused or None)
+        self.part_start = 0  # frames drawn when the current beat started
+        self.reusing = False  # whether the current beat is reused (its frames only counted)
+        self.keep = None  # key -> where a drawn beat's new encoding is kept (None: nowhere)
         self.tail: HeldBack | None = None  # the last frames, held back to fade them out
         self.holding = True  # whether frames go through `tail` (from the last beat on)
         super().__init__(*args, **kwargs)
@@ -129,16 +133,34 @@ class FileWriter(SceneFileWriter):
         if self.writing_process.wait() != 0:
             self.encoder_failed()
 
-    def cut(self, last: bool = False) -> None:
-        """The next frame drawn starts a new segment (called where a beat starts). Frames are
+    def begin_beat(self, n: int, reuse: Path | None = None, last: bool = False) -> None:
+        """Beat n starts (called by `Beats.beat`). It is drawn, from a key frame, by an
+        encoder of its own; or, given the encoding of it an earlier render kept (`reuse`),
+        its frames are only counted and that encoding is joined in their place. Frames are
         held back for the fade-out from the `last` beat on: none before it can be among the
         shot's last (a movie told of no beats holds back all its frames)."""
-        if self.write_to_movie and self.frames_drawn > 0:
+        if not self.write_to_movie:
+            return
+        self.drop_empty_part()
+        if not self.parts and self.frames_drawn:
+            self.parts.append((None, None))  # frames drawn before the first beat
+        self.parts.append((n, reuse))
+        self.part_start = self.frames_drawn
+        self.reusing = reuse is not None
+        if self.reusing:
+            return
+        if self.frames_drawn > 0:
             self.cuts.add(self.frames_drawn)
         if self.tail is not None and not last:
             for frame in self.tail.drain():  # in order, before the frames of this beat
                 self.encode(frame)
         self.holding = last
+
+    def drop_empty_part(self) -> None:
+        """A drawn beat without a frame (a beat before a range's first, skipped) has no
+        segment of its own."""
+        if self.parts and self.parts[-1][1] is None and self.frames_drawn == self.part_start:
+            self.parts.pop()
 
     def codec_options(self) -> list[str]:
         """x264's speed preset and rate factor, and its threads fixed (x264 codes a video by
@@ -172,7 +194,16 @@ class FileWriter(SceneFileWriter):
             except (OSError, ValueError, RuntimeError) as error:  # the encoder stopped
                 self.sender_error = error
 
-    def send(self, frame: bytes) -> None:
+    def write_frame(self, camera, frame: bytes | None = None) -> None:
+        """The one way a frame comes in (manimgl's `emit_frame`, and a held wait with the
+        `frame` it read once): encoded, faded where the shot starts or ends, or, in a reused
+        beat, only counted."""
+        if not self.write_to_movie:
+            return
+        if self.reusing:
+            self.frames_before += 1
+            return
+        frame = camera.get_raw_fbo_data() if frame is None else frame
         shown = self.frames_before + self.frames_drawn  # the frame's place in the shot
         if shown < self.fade_in:  # the first frame is the background itself
             frame = self.faded(frame, shown / self.fade_in)
@@ -184,7 +215,7 @@ class FileWriter(SceneFileWriter):
         self.encode(frame)
 
     def holds_frames(self) -> bool:
-        """Whether a still frame may be sent as often as a wait lasts (`send`), drawn once."""
+        """Whether a still frame may be sent as often as a wait lasts, drawn once."""
         return self.write_to_movie and not self.subdivide_output and engine.on("held_frames")
 
     def encode(self, frame: bytes) -> None:
@@ -209,10 +240,6 @@ class FileWriter(SceneFileWriter):
             part = pixels[band : band + step].astype(np.float32)
             blended[band : band + step] = (background + (part - background) * weight).round()
         return blended.tobytes()
-
-    def write_frame(self, camera) -> None:
-        if self.write_to_movie:
-            self.send(camera.get_raw_fbo_data())
 
     def encoder_failed(self):
         code = self.writing_process.wait()
@@ -283,19 +310,22 @@ class FileWriter(SceneFileWriter):
         self.movie_file_path = self.temp_file_path
 
     def join_segments(self) -> None:
-        """The segments, in order, into the movie's temporary file, without re-encoding;
-        with a `layout`, the reused encodings in their beats' places, and the new ones kept
-        where `keep` says, for later renders."""
-        container = self.movie_file_extension.lstrip(".")
-        drawn = self.segments if self.frames_drawn else []  # every beat reused: none drawn
-        segments = [segment.path for segment in drawn]
-        if self.layout is not None:
-            new = iter(segments)
-            segments = [reused or next(new) for reused in self.layout]
-            for segment, kept in zip(drawn, self.keep() if self.keep else [], strict=True):
-                keep_copy(segment.path, kept)
+        """The movie's beats, in order, into its temporary file, without re-encoding: the
+        segments drawn here, and the kept encodings of the beats reused; each new segment of a
+        beat kept where `keep` says, for later renders."""
+        self.drop_empty_part()
+        drawn = iter(self.segments if self.frames_drawn else [])  # every beat reused: none
+        parts = []
+        for n, reused in self.parts:
+            if reused is None:
+                reused = next(drawn).path
+                if n is not None and self.keep is not None:
+                    keep_copy(reused, self.keep(n))
+            parts.append(reused)
+        parts += [segment.path for segment in drawn]  # a movie told of no beats: its only one
         try:
-            join_videos(segments, Path(self.temp_file_path), container, self.ffmpeg_bin)
+            container = self.movie_file_extension.lstrip(".")
+            join_videos(parts, Path(self.temp_file_path), container, self.ffmpeg_bin)
         finally:
             self.close_segments()
 

@@ -13,7 +13,7 @@ is not a plain file of this user's, or not the encoding the sidecar names, is dr
 With a core to spare, the rehearsal runs beside the render rather than before it (`Ahead`):
 a process forked before anything is drawn rehearses the shot and says each beat's key as the
 beat ends, and the render, one beat behind, decides at each beat's start whether to draw it
-(`Drawn`). The decisions are those the rehearsal first would give; only the wait is shorter.
+(`Plan`). The decisions are those the rehearsal first would give; only the wait is shorter.
 """
 
 from __future__ import annotations
@@ -86,16 +86,6 @@ class Kept:
     def any(self) -> bool:
         return bool(self.named())
 
-    def reusable(self, scene) -> dict[int, Path]:
-        """The beats of the rehearsed `scene` whose kept encodings can be joined as they are."""
-        if scene.unkeyed_frames:
-            return {}
-        named = self.named()
-        found = {
-            n: self.kept_for(n, key.hexdigest(), named) for n, key in enumerate(scene.beat_keys, 1)
-        }
-        return {n: path for n, path in found.items() if path is not None}
-
     def kept_for(self, n: int, key: str | None, named: dict) -> Path | None:
         """Beat n's kept encoding, if the last sidecar (`named`) names it for `key`, and it is
         the very file it names."""
@@ -103,15 +93,6 @@ class Kept:
         if key and named.get(n, ("", ""))[0] == key and own_digest(path) == named[n][1]:
             return path
         return None
-
-    def paths_for(self, scene, reused: dict[int, Path]) -> list[Path]:
-        """Where the beats drawn by `scene` are kept, in order."""
-        self.folder.mkdir(mode=0o700, exist_ok=True)
-        return [
-            self.path(key.hexdigest())
-            for n, key in enumerate(scene.beat_keys, start=1)
-            if n not in reused
-        ]
 
     def joined(self, reused: dict[int, Path]) -> Path:
         """Every beat reused: their encodings joined, in a temporary file beside the video."""
@@ -122,8 +103,9 @@ class Kept:
 
     def forget(self, scene, reused: dict[int, Path]) -> None:
         """Delete the encodings `scene` kept (a render that was not published)."""
-        for path in self.paths_for(scene, reused):
-            path.unlink(missing_ok=True)
+        for n, key in enumerate(scene.beat_keys, start=1):
+            if n not in reused:
+                self.path(key.hexdigest()).unlink(missing_ok=True)
         try:
             self.folder.rmdir()  # if nothing else is kept there
         except OSError:
@@ -206,22 +188,33 @@ class Ahead:
         return ended and status != 0
 
 
-class Drawn:
-    """The beats a render draws, decided at each beat's start from `ahead`'s key: a beat
-    whose kept encoding is the one the last sidecar names for that key is reused (into
-    `reused`), any other beat drawn."""
+class Plan:
+    """What a render of a whole shot does with each beat, asked once, at the beat's start:
+    reuse the encoding of it kept from the last render (`reuse(n)` is its path: the last
+    sidecar names it for the beat's key, `key(n)`, and it is that very file) or draw it
+    (None). `keep_as` says where a drawn beat's new encoding is kept."""
 
-    def __init__(self, kept: Kept, ahead: Ahead, count: int):
-        self.kept, self.ahead, self.count = kept, ahead, count
-        self.named = kept.named()
-        self.reused: dict[int, Path] = {}
+    def __init__(self, kept: Kept, key=lambda n: None):
+        self.kept, self.key, self.named = kept, key, kept.named()
+        self.decided: dict[int, Path | None] = {}
 
-    def __contains__(self, n: int) -> bool:
-        path = self.kept.kept_for(n, self.ahead.key(n), self.named)
-        if path is None:
-            return True
-        self.reused[n] = path
-        return False
+    def reuse(self, n: int) -> Path | None:
+        if n not in self.decided:
+            self.decided[n] = self.kept.kept_for(n, self.key(n), self.named)
+        return self.decided[n]
 
-    def __iter__(self):  # the writer's layout: per beat, its reused encoding or None
-        return iter([self.reused.get(n) for n in range(1, self.count + 1)])
+    @property
+    def reused(self) -> dict[int, Path]:
+        return {n: path for n, path in self.decided.items() if path is not None}
+
+    def keep_as(self, key: str) -> Path:
+        self.kept.folder.mkdir(mode=0o700, exist_ok=True)
+        return self.kept.path(key)
+
+
+def keys(scene) -> dict[int, str]:
+    """The key of each beat of a rehearsed (or rendered) whole shot; none where frames were
+    drawn before its first beat (no key covers them)."""
+    if scene.unkeyed_frames:
+        return {}
+    return {n: key.hexdigest() for n, key in enumerate(scene.beat_keys, start=1)}

@@ -73,12 +73,12 @@ def until_first_frame(argv: list[str]) -> int:
     engine.prepare(cli.parse_args(argv).resolution)
     from manimlib.scene import scene
 
-    def send(writer, frame: bytes) -> None:
+    def write_frame(writer, camera, frame: bytes | None = None) -> None:
         writer.abort()
         Path(writer.temp_file_path).unlink(missing_ok=True)  # the unfinished movie
         os._exit(0)
 
-    scene.SceneFileWriter.send = send
+    scene.SceneFileWriter.write_frame = write_frame
     cli.main(argv)
     return 1  # no frame came
 

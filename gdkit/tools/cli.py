@@ -385,40 +385,38 @@ def render(opts: Options, scene_class, first: int = 1, last: int | None = None) 
     kept = beats.Kept(setup.movie)
     every = range(1, len(scene_class_beats(scene_class)) + 1)
     if kept.any() and beats.lookahead_wanted():
-        return render_with_rehearsal_ahead(setup, kept, len(every))
-    reused = {}
+        return render_with_rehearsal_ahead(setup, kept)
+    plan = beats.Plan(kept)  # nothing kept: every beat drawn
     if kept.any():  # rehearse the shot, to find the beats whose frames are those kept
-        rehearsal = setup.scene(drawn=frozenset(), movie=False)
+        rehearsal = setup.scene(draws=False, movie=False)
         run_scene(rehearsal, opts, name)
-        reused = kept.reusable(rehearsal)
-        if len(reused) == len(rehearsal.shot.beats):
-            say_reuse(name, rehearsal, reused)
+        plan = beats.Plan(kept, beats.keys(rehearsal).get)
+        if all(plan.reuse(n) for n in every):
+            say_reuse(name, rehearsal, plan.reused)
             try:
-                return setup.publish(rehearsal, kept.joined(reused))
+                return setup.publish(rehearsal, kept.joined(plan.reused))
             finally:
                 kept.close()
-    scene = setup.scene(drawn=frozenset(n for n in every if n not in reused) if reused else None)
-    scene.file_writer.layout = [reused.get(n) for n in every]
-    scene.file_writer.keep = lambda: kept.paths_for(scene, reused)
+    scene = setup.scene(plan)
     try:
         run_scene(scene, opts, name)
         paths = setup.publish(scene)
     except BaseException:
-        kept.forget(scene, reused)  # what this render kept, no sidecar names
+        kept.forget(scene, plan.reused)  # what this render kept, no sidecar names
         raise
-    if reused:
-        say_reuse(name, scene, reused)
+    if plan.reused:
+        say_reuse(name, scene, plan.reused)
     kept.prune(scene)
     return paths
 
 
-def render_with_rehearsal_ahead(setup: Setup, kept: beats.Kept, count: int) -> list[Path]:
+def render_with_rehearsal_ahead(setup: Setup, kept: beats.Kept) -> list[Path]:
     """A whole shot drawn as `render` draws it, its rehearsal run beside it, a beat ahead
     (`beats.Ahead`): each beat is drawn or reused as soon as its key is known."""
     opts, name = setup.opts, setup.scene_class.__name__
 
     def rehearse(say) -> None:
-        rehearsal = setup.scene(drawn=frozenset(), movie=False)
+        rehearsal = setup.scene(draws=False, movie=False)
 
         def ended(scene, n) -> None:  # at beat n's start (None: at the end), n - 1 ended
             if n != 1 and not scene.unkeyed_frames:
@@ -430,26 +428,24 @@ def render_with_rehearsal_ahead(setup: Setup, kept: beats.Kept, count: int) -> l
 
     ahead = beats.Ahead(rehearse)
     try:
-        drawn = beats.Drawn(kept, ahead, count)
-        scene = setup.scene(drawn=drawn)
-        scene.file_writer.layout = drawn
-        scene.file_writer.keep = lambda: kept.paths_for(scene, drawn.reused)
+        plan = beats.Plan(kept, ahead.key)
+        scene = setup.scene(plan)
         try:
             run_scene(scene, opts, name)
             keys = {n: k.hexdigest() for n, k in enumerate(scene.beat_keys, start=1)}
-            if any(keys[n] != ahead.keys.get(n) for n in drawn.reused):
+            if any(keys[n] != ahead.keys.get(n) for n in plan.reused):
                 raise RenderError(f"{name}: its rehearsal and its render disagree: render again")
             paths = setup.publish(scene)
         except BaseException:
-            kept.forget(scene, drawn.reused)
+            kept.forget(scene, plan.reused)
             raise
     finally:
         failed = ahead.close()
     if failed:
         print(f"warning: {name}: the rehearsal beside the render failed; every beat was drawn",
               file=sys.stderr)  # fmt: skip
-    if drawn.reused:
-        say_reuse(name, scene, drawn.reused)
+    if plan.reused:
+        say_reuse(name, scene, plan.reused)
     kept.prune(scene)
     return paths
 
@@ -514,9 +510,10 @@ class Setup:
         extension = ALPHA["movie_file_extension"] if self.opts.transparent else ".mp4"
         return (self.out_dir / f"{self.stem}{extension}").absolute()  # as manimgl's writer has it
 
-    def scene(self, drawn: frozenset | None = None, movie: bool = True):
-        """The scene, ready to run: `drawn` the beats drawn (None: all), the others
-        rehearsed; a whole shot's sums up each beat's frames in a key."""
+    def scene(self, plan: beats.Plan | None = None, draws: bool = True, movie: bool = True):
+        """The scene, ready to run: a whole shot's sums up each beat's frames in a key, and
+        reuses or draws each beat as its `plan` says (None: draws them all; `draws=False`:
+        a rehearsal, none drawn)."""
         opts, first, last = self.opts, self.first, self.last
         still = opts.still
         whole = not still and first == 1 and last is None
@@ -528,7 +525,8 @@ class Setup:
                 "start_beat": first,
                 "end_beat": last,
                 "rehearses": opts.exact,
-                "drawn_beats": drawn,
+                "draws": draws,
+                "plan": plan,
                 "key_seed": self.seed() if whole else None,
                 "__module__": self.scene_class.__module__,
                 **({"samples": 0} if is_preview(opts.resolution) else {}),
