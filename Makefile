@@ -12,12 +12,12 @@ QUALITY ?= final
 
 DEBIAN_PACKAGES := ffmpeg libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri libglx-mesa0 \
 	texlive-latex-base texlive-latex-recommended texlive-latex-extra dvisvgm \
-	fonts-noto-cjk fonts-cmu fontconfig pkg-config libpango1.0-dev gcc make
+	fonts-noto-cjk fonts-cmu fontconfig pkg-config libpango1.0-dev gcc make espeak-ng
 
 # What only the tests need: the browser that opens the storyboard page.
 TEST_PACKAGES := chromium chromium-driver
 
-.PHONY: all setup system-packages test-packages video shots timeline storyboard live test test-fast lint golden bench derived clean
+.PHONY: all setup system-packages test-packages video shots timeline storyboard live voice record test test-fast lint golden bench derived clean
 
 all: video
 
@@ -32,8 +32,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
+# VOICE=1: each beat paced by its voice clip, the clips the film's sound (see `make voice`).
 video: setup
-	$(BIN)/python -m gdkit.tools.video --lang $(VIDEO_LANG) --quality $(QUALITY)
+	$(BIN)/python -m gdkit.tools.video --lang $(VIDEO_LANG) --quality $(QUALITY) $(if $(VOICE),--voice)
+
+# A clip per beat in media/voice/$(VIDEO_LANG)/: each recording in assets/voice/$(VIDEO_LANG)/,
+# prepared; a scratch clip (espeak-ng) for each beat not recorded.
+voice: setup
+	$(BIN)/python -m gdkit.tools.record --lang $(VIDEO_LANG) --scratch
+
+# `make record BEAT=M3.9`: shows the line, records it from the default input, and keeps it as
+# assets/voice/$(VIDEO_LANG)/M3.9.flac, trimmed and normalised; FROM=take.wav takes a file.
+record: setup
+	$(BIN)/python -m gdkit.tools.record --lang $(VIDEO_LANG) --beat $(BEAT) $(if $(FROM),--from "$(FROM)")
 
 # Every shot rendered and checked, no film joined; TRANSPARENT=1: with an alpha channel
 # (SHOT.alpha.mov, ProRes 4444), for a video editor.
@@ -42,7 +53,7 @@ shots: setup
 
 # The rendered shots placed at the storyboard's time codes: .otio and FCP 7 XML beside the film.
 timeline: setup
-	$(BIN)/python -m gdkit.tools.timeline --lang $(VIDEO_LANG) --quality $(QUALITY) $(if $(TRANSPARENT),--transparent)
+	$(BIN)/python -m gdkit.tools.timeline --lang $(VIDEO_LANG) --quality $(QUALITY) $(if $(TRANSPARENT),--transparent) $(if $(VOICE),--voice)
 
 storyboard: setup
 	$(BIN)/python -m gdkit.tools.contact_sheet --lang $(VIDEO_LANG)

@@ -11,7 +11,7 @@ engine.prepare()  # manimlib, headless, with the engine (nothing where it is alr
 from manimlib import Scene, ThreeDScene  # noqa: E402
 from manimlib.scene.scene import EndScene  # noqa: E402
 
-from gdkit import storyboard  # noqa: E402
+from gdkit import storyboard, voice  # noqa: E402
 from gdkit.engine.fixes import forget_gl_state, gather_render_data  # noqa: E402
 from gdkit.engine.speedups import drawn_state, unchanged_since, updated_by_time  # noqa: E402
 from gdkit.engine.writer import FileWriter  # noqa: E402
@@ -55,6 +55,8 @@ class Beats:
     key_seed: bytes | None = None  # where set, each beat's frames are summed up in a key
     fades_out = True  # the film's last shot holds its last frame instead
     held_for_narration = True  # each beat lasts at least its narration's reading time
+    voice_clips: dict[int, dict] | None = None  # a voiced render's: per beat, its clip
+    # ({"seconds", ...}), which it lasts at least, and a short gap
 
     def setup(self):
         super().setup()
@@ -141,7 +143,9 @@ class Beats:
         if not self.held_for_narration:
             return
         beat = self.shot.beats[self.current_beat - 1]
-        missing = beat.reading_seconds(language()) - (self.time - self.beat_starts[-1])
+        said = (self.voice_clips or {}).get(beat.number)
+        wanted = said["seconds"] + voice.GAP if said else beat.reading_seconds(language())
+        missing = wanted - (self.time - self.beat_starts[-1])
         if missing > 1e-6:
             self.wait(missing)
 
@@ -226,7 +230,9 @@ class Beats:
         super().tear_down()
 
     def beat_timeline(self) -> list[dict]:
-        """Beats that are in the output, their start in seconds of the output."""
+        """Beats that are in the output, their start in seconds of the output (and the clip
+        of a voiced one)."""
+        voiced = self.voice_clips or {}
         return [
             {
                 "beat": beat.number,
@@ -235,6 +241,7 @@ class Beats:
                 "en": beat.en,
                 "narration": {lang: beat.narration(lang) for lang in ("zh", "en")},
                 "reading_s": round(beat.reading_seconds(language()), 2),
+                **({"voice": self.voice_clips[beat.number]} if beat.number in voiced else {}),
             }
             for beat, t in zip(self.shot.beats, self.beat_starts, strict=False)
             if beat.number >= self.start_beat

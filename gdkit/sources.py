@@ -43,6 +43,12 @@ def record(path: Path | str, data: bytes) -> None:
         loaded[path] = CHANGED
 
 
+def record_absent(path: Path | str) -> None:
+    """Keep that `path` was looked for and not there (it is "" as `held` has it): a file
+    made there later is a changed input."""
+    loaded.setdefault(Path(path).resolve(), "")
+
+
 def read_bytes(path: Path | str) -> bytes:
     """The bytes of `path`, kept among the files this process was made from."""
     data = Path(path).read_bytes()

@@ -66,6 +66,8 @@ TEXT: dict[str, dict[str, str]] = {
     "film_title": {"zh": "梯度下降", "en": "Gradient descent"},
     "track_narration": {"zh": "旁白", "en": "Narration"},
     "track_notes": {"zh": "分镜说明", "en": "Shot notes"},
+    "track_voice": {"zh": "旁白配音", "en": "Voice"},
+    "track_scratch_voice": {"zh": "临时配音（espeak-ng 合成）", "en": "Scratch voice (espeak-ng)"},
     "diverged": {"zh": "{x} 离开绘图区间：发散", "en": "{x} left the plot: diverged"},
     "shown_magnified": {"zh": "箭头放大 {k}", "en": "arrow {k}"},
     # The storyboard page (make storyboard): its headings and messages
@@ -78,6 +80,9 @@ TEXT: dict[str, dict[str, str]] = {
     "page_in_film": {"zh": "片中位置", "en": "In the film"},
     "page_file": {"zh": "文件与类", "en": "File and class"},
     "page_render": {"zh": "只渲染这一拍", "en": "Render this beat"},
+    "page_voice_recorded": {"zh": "配音：已录制", "en": "voice: recorded"},
+    "page_voice_scratch": {"zh": "配音：临时（合成）", "en": "voice: scratch (espeak-ng)"},
+    "page_voice_missing": {"zh": "配音：无", "en": "voice: none"},
     "page_language": {"zh": "English", "en": "中文"},
     "page_no_film": {
         "zh": "这一语言的影片尚未生成：运行 {command}",

@@ -17,7 +17,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from gdkit import engine, sources, text
+from gdkit import engine, sources, text, voice
 from gdkit.engine.cache import unsafe, warn_once
 from gdkit.engine.frame import CE_QUALITY, add_size_options, size_of
 from gdkit.files import FFmpegError
@@ -92,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="output folder (default: media/ beside the scene file)",
     )
+    p.add_argument(
+        "--voice",
+        action="store_true",
+        help="each beat lasts at least its voice clip (media/voice/LANG/, made by `make voice`)"
+        " and a short gap; written to media/videos/LANG-voice/",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display")
     p.add_argument(
         "--traceback",
@@ -139,13 +145,25 @@ class Options:
     media: Path
     quiet: bool
     traceback: bool
+    voice: bool = False
 
     @property
     def quality_dir(self) -> str:
         return f"{self.resolution[1]}p{self.fps}"
 
-    def video_dir(self) -> Path:
-        return self.media / "videos" / self.lang / self.quality_dir
+    @property
+    def settings(self) -> list:
+        return outputs.render_settings(
+            self.resolution, self.fps, self.lang, self.transparent, self.voice
+        )
+
+    def video_dir(self) -> Path:  # a voiced render's beats last longer: a folder of its own
+        return (
+            self.media
+            / "videos"
+            / (f"{self.lang}-voice" if self.voice else self.lang)
+            / (self.quality_dir)
+        )
 
     def image_dir(self) -> Path:
         return self.media / "images" / self.lang / self.quality_dir
@@ -173,6 +191,7 @@ def parse_args(argv: list[str]) -> Options:
         media,
         args.quiet,
         args.traceback,
+        args.voice,
     )
 
 
@@ -486,6 +505,22 @@ class Setup:
         fade_out = 0 if self.last or not self.scene_class.fades_out else frames
         return (0 if self.first > 1 else frames), fade_out
 
+    def voice_clips(self) -> dict[int, dict] | None:
+        """With `--voice`: each beat's clip that paces it (those without one are paced by
+        their narration's reading time)."""
+        if not self.opts.voice:
+            return None
+        name = self.scene_class.shot_name or self.scene_class.__name__
+        clips = {}
+        for beat in scene_class_beats(self.scene_class):
+            said = voice.clip(self.opts.media, self.opts.lang, beat.label)
+            if said is not None:
+                clips[beat.number] = said.sidecar()
+        if not clips:
+            warn_once(f"{name}: no voice clips in {voice.folder(self.opts.media, self.opts.lang)}:"
+                      " paced by reading time (`make voice` makes scratch clips)")  # fmt: skip
+        return clips
+
     def seed(self) -> bytes:
         """What a beat's frames are encoded by, besides what they are drawn from: the
         settings, the encoder's and the fades, and the engine that draws and writes them."""
@@ -496,7 +531,7 @@ class Setup:
         }  # fmt: skip
         return repr(
             (
-                outputs.render_settings(opts.resolution, opts.fps, opts.lang, opts.transparent),
+                opts.settings,
                 x264_settings(opts.resolution),
                 self.fades(),
                 is_preview(opts.resolution),
@@ -527,6 +562,7 @@ class Setup:
                 "rehearses": opts.exact,
                 "draws": draws,
                 "plan": plan,
+                "voice_clips": self.voice_clips(),
                 "key_seed": self.seed() if whole else None,
                 "__module__": self.scene_class.__module__,
                 **({"samples": 0} if is_preview(opts.resolution) else {}),
@@ -589,7 +625,7 @@ class Setup:
             "transparent": opts.transparent,
             "sources": made_from,
             "inputs": outputs.inputs_digest(
-                outputs.render_settings(opts.resolution, opts.fps, opts.lang, opts.transparent),
+                opts.settings,
                 made_from,
             ),
         }
@@ -751,7 +787,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:  # writing the finished files: a full disk, a planted link
         print(f"manim: error: {written_how(error)}", file=sys.stderr)
         return 1
-    except DataError as error:  # a storyboard or narration file as the user edited it
+    except (DataError, voice.VoiceError) as error:  # the storyboard, narration or a voice clip
         if opts is not None and opts.traceback:
             traceback.print_exception(error)
         print(f"manim: error: {error}", file=sys.stderr)

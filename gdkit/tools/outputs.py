@@ -21,17 +21,17 @@ import subprocess
 from contextlib import contextmanager
 from pathlib import Path
 
-from gdkit import sources, storyboard
+from gdkit import sources, storyboard, voice
 from gdkit.files import Temporary, open_own, with_usual_mode
 
 
 def render_settings(
-    resolution: tuple[int, int], fps: int, lang: str, transparent: bool = False
+    resolution: tuple[int, int], fps: int, lang: str, transparent: bool = False, voice=False
 ) -> list:
     """The settings a shot's video depends on besides its files: size, frame rate, language,
-    alpha, and manimgl's version."""
+    alpha, paced by a voice, and manimgl's version."""
     settings = [list(resolution), fps, lang, importlib.metadata.version("manimgl")]
-    return settings + ["alpha"] if transparent else settings
+    return settings + ["alpha"] * transparent + ["voice"] * voice
 
 
 def inputs_digest(settings: list, made_from: dict[str, str]) -> str:
@@ -42,8 +42,13 @@ def inputs_digest(settings: list, made_from: dict[str, str]) -> str:
 
 def made_from(shot: str) -> dict[str, str]:
     """The files this render of `shot` read, by name, each with the digest of the bytes it
-    read; of the storyboard and the narration, the shot's own part."""
-    return sources.made_from(shot)
+    read; of the storyboard and the narration, the shot's own part; of the voice clips, the
+    shot's own."""
+    return {
+        name: kept
+        for name, kept in sources.made_from(shot).items()
+        if not voice.of_another_shot(name, shot)
+    }
 
 
 def today(made_from: dict[str, str]) -> dict[str, str]:

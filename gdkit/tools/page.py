@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from gdkit import storyboard
+from gdkit import storyboard, voice
 from gdkit.files import Temporary, with_usual_mode
 from gdkit.text import LANGUAGES, text
 from gdkit.tools import outputs, subtitles
@@ -111,6 +111,7 @@ def page(media: Path, lang: str, live: bool = False) -> str:
     """The page's HTML, showing `lang` first; `live`: served by `make live`, which tells it
     what changed (gdkit/tools/live.py)."""
     films = {each: film_data(media, each) for each in LANGUAGES}
+    voiced = {each: voice.kinds(media, each) for each in LANGUAGES}
     shots = []
     for shot in storyboard.shots().values():
         beats = []
@@ -132,6 +133,12 @@ def page(media: Path, lang: str, live: bool = False) -> str:
                         for each in LANGUAGES
                     },
                     "command": f"manim {shot.file} {shot.name} --beat {beat.number} -l",
+                    # recorded, scratch or missing, in each language
+                    "voice": {each: voiced[each].get(beat.label, "missing") for each in LANGUAGES},
+                    "voice_text": {
+                        each: text(f"page_voice_{voiced[each].get(beat.label, 'missing')}", each)
+                        for each in LANGUAGES
+                    },
                 }
             )
         shots.append(

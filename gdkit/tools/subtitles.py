@@ -10,6 +10,8 @@ from functools import cache
 
 import webvtt
 
+from gdkit.voice import GAP
+
 # Broadcast limits for a subtitle (the timed-text style guides of Netflix and the BBC): the
 # characters of a line (two lines a cue; in Chinese, a Latin letter, digit or space is half
 # a character wide), and the longest a cue stays on screen. The film is paced for its
@@ -165,11 +167,13 @@ def beat_spans(timeline: dict):
 def beat_cues(timeline: dict, what: str = "narration") -> webvtt.WebVTT:
     """The subtitles of each beat of the film: its narration (or the storyboard's note on
     it) in as many cues as `cues` lays it out in, each shown for its share of the beat by
-    its length, for at most LONGEST seconds. A beat's cues are named after it: `M3.9`, or
-    `M3.9/1`, `M3.9/2`, ... when it has several."""
+    its length (a voiced beat's narration: of its clip), for at most LONGEST seconds. A
+    beat's cues are named after it: `M3.9`, or `M3.9/1`, `M3.9/2`, ... when it has several."""
     lang, captions = timeline["lang"], webvtt.WebVTT()
     for label, beat, start, end in beat_spans(timeline):
         said = beat["narration"] if what == "narration" else f"{label} · {beat['note']}"
+        if "voice" in beat and what == "narration":  # shown as it is said
+            end = min(end, start + beat["voice"]["seconds"] + GAP)
         laid = cues(said, lang)
         total, at = sum(len(" ".join(lines)) for lines in laid), start
         for n, lines in enumerate(laid, start=1):

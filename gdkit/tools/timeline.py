@@ -3,8 +3,9 @@
 Writes `media/gradient_descent.<lang>.<height>p<fps>.otio` (OpenTimelineIO) and the same
 timeline as FCP 7 XML (`.xml`, which DaVinci Resolve and Premiere import): one video track with
 each shot's render placed at the storyboard's start time code, and a marker per beat holding
-its narration line. The storyboard's time codes are HH:MM:SS:FF at its own frame rate (30 fps,
-`fps` in assets/storyboard.json). Where a shot runs past the next shot's start, the next shot's
+its narration line; with `--voice`, the voiced shots and an audio track of one clip per beat.
+The storyboard's time codes are HH:MM:SS:FF at its own frame rate (30 fps, `fps` in
+assets/storyboard.json). Where a shot runs past the next shot's start, the next shot's
 start wins: the shot is cut there, and the overlap is reported.
 """
 
@@ -14,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from gdkit import storyboard
+from gdkit import storyboard, voice
 from gdkit.engine.frame import parse_resolution
 from gdkit.files import Temporary, with_usual_mode
 from gdkit.paths import MEDIA
@@ -103,7 +104,45 @@ def timeline(film: Film, placed: list[Placed]):
                 )
             )
         track.append(clip)
+    if film.voice:
+        edit.tracks.append(voice_track(film, placed))
     return edit
+
+
+def voice_track(film: Film, placed: list[Placed]):
+    """An audio track of the voiced shots' clips, each at its beat's time code (those of a
+    shot cut by the next one's start cut there too)."""
+    import opentimelineio as otio
+
+    rate = storyboard.fps()
+    frames = otio.opentime.RationalTime
+    span = otio.opentime.TimeRange
+    track = otio.schema.Track(name="voice", kind=otio.schema.TrackKind.Audio)
+    for p in placed:
+        cut = p.start + round(p.used / p.part["fps"] * rate)  # where the shot is cut
+        for beat, made in zip(p.shot.beats, p.part["beats"], strict=True):
+            said = made.get("voice")
+            start = p.start + round(made["start"] * rate)
+            if said is None or start >= cut:
+                continue
+            at = frames(start, rate)
+            gap = at - track.duration().rescaled_to(rate)
+            if gap.value > 0:
+                track.append(otio.schema.Gap(source_range=span(frames(0, rate), gap)))
+            length = frames(min(round(said["seconds"] * rate), cut - start), rate)
+            path = voice.folder(film.media, film.lang) / f"{beat.label}.{said['kind']}.wav"
+            track.append(
+                otio.schema.Clip(
+                    name=f"{beat.label} ({said['kind']})",
+                    media_reference=otio.schema.ExternalReference(
+                        target_url=path.resolve().as_uri(),
+                        available_range=span(frames(0, rate), length),
+                    ),
+                    source_range=span(frames(0, rate), length),
+                    metadata={"gradient_descent": {"voice": said}},
+                )
+            )
+    return track
 
 
 def write(film: Film) -> list[Path]:
@@ -147,9 +186,12 @@ def parse_args(argv) -> Film:
     parser.add_argument(
         "-t", "--transparent", action="store_true", help="the shots with an alpha channel"
     )
+    parser.add_argument(
+        "--voice", action="store_true", help="the voiced shots, and their clips as audio"
+    )
     args = parser.parse_args(argv)
     resolution = args.resolution or QUALITIES[args.quality]
-    return Film(args.lang, resolution, args.fps, args.media.resolve(), args.transparent)
+    return Film(args.lang, resolution, args.fps, args.media.resolve(), args.transparent, args.voice)
 
 
 def main(argv=None) -> int:

@@ -25,7 +25,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from gdkit import storyboard
+from gdkit import storyboard, voice
 from gdkit.engine import EngineError
 from gdkit.engine.frame import RESOLUTIONS, parse_resolution
 from gdkit.files import JoinError, concat_quoted, join_videos, open_own
@@ -89,11 +89,13 @@ class Film:
     fps: int
     media: Path
     transparent: bool = False  # shots with an alpha channel, for an editor (no film is joined)
+    voice: bool = False  # paced by the voice clips, which are its sound track
 
     @property
     def name(self) -> str:
         alpha = ".alpha" if self.transparent else ""
-        return f"gradient_descent.{self.lang}.{self.resolution[1]}p{self.fps}{alpha}"
+        voiced = ".voice" if self.voice else ""
+        return f"gradient_descent.{self.lang}.{self.resolution[1]}p{self.fps}{voiced}{alpha}"
 
     @property
     def path(self) -> Path:
@@ -101,7 +103,8 @@ class Film:
 
     @property
     def shot_dir(self) -> Path:
-        return self.media / "videos" / self.lang / f"{self.resolution[1]}p{self.fps}"
+        lang = f"{self.lang}-voice" if self.voice else self.lang  # as `manim --voice` has it
+        return self.media / "videos" / lang / f"{self.resolution[1]}p{self.fps}"
 
     @property
     def shots(self) -> list[storyboard.Shot]:
@@ -131,7 +134,8 @@ class Film:
         """The `manim` flags that render a shot of this film."""
         size = f"{self.resolution[0]}x{self.resolution[1]}"
         alpha = ["-t"] if self.transparent else []
-        return ["-r", size, "--fps", str(self.fps), "--lang", self.lang, *alpha]
+        voiced = ["--voice"] if self.voice else []
+        return ["-r", size, "--fps", str(self.fps), "--lang", self.lang, *alpha, *voiced]
 
     def command(self, job: Job) -> list[str]:
         beats = [] if job.whole else ["--beat", f"{job.first}..{job.beats[-1]}", "--exact"]
@@ -139,7 +143,9 @@ class Film:
 
     @property
     def settings(self) -> list:
-        return outputs.render_settings(self.resolution, self.fps, self.lang, self.transparent)
+        return outputs.render_settings(
+            self.resolution, self.fps, self.lang, self.transparent, self.voice
+        )
 
     def problem(self, shot: storyboard.Shot) -> str | None:
         """Why the shot's video cannot go into the film as it is, or None."""
@@ -153,6 +159,10 @@ def build(film: Film, jobs: int, joined: bool = True, cut: bool = False) -> Path
     if warning := font_warning():  # a broken custom_config.yml: one line, before any render
         say(f"warning: {warning}")
     with one_build_at_a_time(film):
+        if film.voice:  # a recording where there is one, else a scratch clip
+            kinds = list(voice.make(film.media, film.lang).values())
+            say(f"voice: {kinds.count('recorded')} beats recorded, "
+                f"{kinds.count('scratch')} scratch (espeak-ng)")  # fmt: skip
         stale = plan(film)
         render(film, stale, jobs, cut)
         if joined:
@@ -465,6 +475,7 @@ def film_timeline(film: Film, parts: list[dict]) -> dict:
                         "narration": beat.narration(film.lang),
                         "reading_s": round(beat.reading_seconds(film.lang), 2),
                         "note": beat.caption(film.lang),
+                        **({"voice": made["voice"]} if "voice" in made else {}),
                     }
                     for beat, made in zip(shot.beats, part["beats"], strict=True)
                 ],
@@ -473,7 +484,8 @@ def film_timeline(film: Film, parts: list[dict]) -> dict:
         t += part["duration"]
     return {
         "lang": film.lang,
-        "paced_for": film.lang,  # each beat lasts at least its narration's reading time
+        # each beat lasts at least its narration's reading time, or its voice clip and a gap
+        "paced_for": f"{film.lang} voice" if film.voice else film.lang,
         "fps": film.fps,
         "duration": round(t, 4),
         "shots": shots,
@@ -521,6 +533,18 @@ def publish_film(film: Film, timeline: dict, parts: list[dict]) -> None:
         write(metadata.path, chapters(timeline), metadata.path)
         listed = "".join(f"file {concat_quoted(film.video(s))}\n" for s in film.shots)
         write(concat.path, listed, concat.path)
+        sound, heard = [], []  # the voice's input, and its track's options
+        if film.voice:
+            track = temporaries.enter_context(outputs.Temporary(final.with_suffix(".m4a"))).path
+            voice.track(timeline, film.media, track)
+            kinds = {b.get("voice", {}).get("kind") for b in all_beats(timeline)}
+            named = text("track_scratch_voice" if "scratch" in kinds else "track_voice", film.lang)
+            sound = ["-i", str(track)]
+            heard = [
+                "-map", "4:a", "-c:a", "copy",
+                "-metadata:s:a:0", f"language={LANGUAGE_CODES[film.lang]}",
+                "-metadata:s:a:0", f"handler_name={named}",
+            ]  # fmt: skip
         joined = subprocess.run(
             [
                 "ffmpeg", "-loglevel", "error", "-xerror", "-y",
@@ -528,6 +552,7 @@ def publish_film(film: Film, timeline: dict, parts: list[dict]) -> None:
                 "-i", str(metadata.path),
                 "-i", str(made_at[srt]),
                 "-i", str(notes.path),
+                *sound,
                 "-map", "0:v", "-map", "2:s", "-map", "3:s",
                 "-map_metadata", "1", "-map_chapters", "1",
                 "-c:v", "copy", "-c:s", "mov_text",
@@ -538,6 +563,7 @@ def publish_film(film: Film, timeline: dict, parts: list[dict]) -> None:
                 "-metadata:s:s:1", f"language={LANGUAGE_CODES[film.lang]}",
                 "-metadata:s:s:1", f"handler_name={text('track_notes', film.lang)}",
                 "-disposition:s:1", "0",
+                *heard,
                 "-f", "mp4", str(made_at[final]),
             ],
             capture_output=True, text=True, errors="replace",
@@ -558,6 +584,10 @@ def publish_film(film: Film, timeline: dict, parts: list[dict]) -> None:
             sidecar.unlink(missing_ok=True)
             for path, temporary in made_at.items():
                 os.replace(temporary, path)
+
+
+def all_beats(timeline: dict) -> list[dict]:
+    return [beat for shot in timeline["shots"] for beat in shot["beats"]]
 
 
 _status_shown = False
@@ -596,6 +626,11 @@ def parse_args(argv) -> tuple[Film, int, bool, bool]:
     )  # fmt: skip
     parser.add_argument("--media", type=Path, default=MEDIA, metavar="DIR")
     parser.add_argument(
+        "--voice", action="store_true",
+        help="each beat paced by its voice clip (a recording in assets/voice/LANG/, else a "
+        "scratch one espeak-ng makes), the clips the film's sound track",
+    )  # fmt: skip
+    parser.add_argument(
         "--shots", action="store_true", help="render and check every shot, join no film"
     )
     parser.add_argument(
@@ -611,7 +646,7 @@ def parse_args(argv) -> tuple[Film, int, bool, bool]:
     )  # fmt: skip
     args = parser.parse_args(argv)
     resolution = args.resolution or QUALITIES[args.quality]
-    film = Film(args.lang, resolution, args.fps, args.media.resolve(), args.transparent)
+    film = Film(args.lang, resolution, args.fps, args.media.resolve(), args.transparent, args.voice)
     return film, args.jobs, not (args.shots or args.transparent), args.split
 
 
@@ -624,7 +659,7 @@ def main(argv=None) -> int:
     except UsageError as error:
         print(f"video: error: {error}", file=sys.stderr)
         return 2
-    except (BuildError, RenderError, storyboard.DataError, EngineError) as error:
+    except (BuildError, RenderError, storyboard.DataError, EngineError, voice.VoiceError) as error:
         progress(None)
         print(f"video: error: {error}", file=sys.stderr)
         return 1
