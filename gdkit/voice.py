@@ -24,8 +24,6 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from gdkit import sources, storyboard
 from gdkit.files import Temporary, last_words, with_usual_mode
 from gdkit.paths import ROOT
@@ -129,7 +127,10 @@ def seconds(data: bytes, path: Path) -> float:
         raise VoiceError(f"{path} is not a WAV file ({error}): run `make voice` again") from None
 
 
-def samples(clip: Clip) -> np.ndarray:
+def samples(clip: Clip):
+    """A clip's samples (int16), as read when the film was timed by it."""
+    import numpy as np
+
     data = own_bytes(clip.path) or b""
     if sources.digest(data) != clip.digest:
         raise VoiceError(f"{clip.path} changed since the film was timed by it: build again")
@@ -152,7 +153,7 @@ def prepare(source: Path, target: Path, extra: str = "") -> None:
         if done.returncode != 0:
             said = last_words(done.stderr.decode(errors="replace"))
             raise VoiceError(f"{source} is not audio ffmpeg can read: {said or 'no stream'}")
-        sound = trimmed(np.frombuffer(done.stdout, np.int16))
+        sound = trimmed(done.stdout)
         if len(sound) < RATE // 20:
             raise VoiceError(f"{source} holds no sound (empty, or silence only)")
         write_wav(made.path, sound)
@@ -160,8 +161,12 @@ def prepare(source: Path, target: Path, extra: str = "") -> None:
         os.replace(made.path, target)
 
 
-def trimmed(sound: np.ndarray) -> np.ndarray:
-    """`sound` from its first 10 ms louder than QUIET to its last (all of it is quiet: none)."""
+def trimmed(data: bytes):
+    """The samples (16-bit) of `data` from its first 10 ms louder than QUIET to its last
+    (all of it is quiet: none)."""
+    import numpy as np
+
+    sound = np.frombuffer(data, np.int16)
     step = RATE // 100
     count = len(sound) // step
     windows = sound[: count * step].astype(np.float32).reshape(count, step) / 32768
@@ -171,12 +176,12 @@ def trimmed(sound: np.ndarray) -> np.ndarray:
     return sound[heard[0] * step : (heard[-1] + 1) * step]
 
 
-def write_wav(path: Path, sound: np.ndarray) -> None:
+def write_wav(path: Path, sound) -> None:
     with wave.open(str(path), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(RATE)
-        w.writeframes(sound.astype(np.int16).tobytes())
+        w.writeframes(bytes(sound))
 
 
 def speak(line: str, lang: str, target: Path) -> None:
@@ -251,6 +256,8 @@ def make(media: Path, lang: str) -> dict[str, str]:
 def track(timeline: dict, media: Path, target: Path) -> None:
     """The film's sound, as AAC at 48 kHz: each beat's clip (named in `timeline`) from its
     beat's start, as long as the film, normalised to -16 LUFS in two passes."""
+    import numpy as np
+
     total = round(timeline["duration"] * RATE)
     sound = np.zeros(total, np.int16)
     for shot in timeline["shots"]:

@@ -110,15 +110,18 @@ def test_the_language_switch_swaps_the_texts_and_says_how_to_build_the_other_fil
     open_page(browser, page, FILM_READY)
     m3 = storyboard.shot("M3").beats[8]
     cells = "return Array.from(document.getElementById('M3.9').cells, c => c.innerText)"
-    assert m3.narration("zh") in browser.execute_script(cells)
+    voice = "return document.querySelector('#M3\\\\.9 .voice').innerText"
+    assert m3.narration("zh") in browser.execute_script(cells)[3]
+    assert browser.execute_script(voice) == "配音：无"  # no clip made for this page
     browser.find_element("id", "language").click()
     texts = browser.execute_script(cells)
-    assert m3.narration("en") in texts and m3.caption("en") in texts
+    assert m3.narration("en") in texts[3] and m3.caption("en") in texts
+    assert browser.execute_script(voice) == "voice: none"
     assert browser.execute_script("return document.documentElement.lang") == "en"
     message = browser.find_element("id", "no-film")
     assert message.is_displayed() and "make video VIDEO_LANG=en" in message.text
     browser.find_element("id", "language").click()
-    assert m3.narration("zh") in browser.execute_script(cells)
+    assert m3.narration("zh") in browser.execute_script(cells)[3]
     assert not browser.find_element("id", "no-film").is_displayed()
 
 

@@ -19,7 +19,7 @@ from gdkit.paths import ROOT
 from gdkit.tools import outputs, record
 from tests.test_ordinary_user import copied_checkout
 
-SIZE, FPS = "128x72", 10  # a frame: 0.1 s, the onsets' tolerance
+SIZE, FPS = "128x72", 5  # a frame: 0.2 s, the onsets' tolerance
 FRAME = 1 / FPS
 RATE = voice.RATE
 needs_espeak = pytest.mark.skipif(
