@@ -110,8 +110,13 @@ def private_scratch_files() -> None:
     """Every scratch file of a render lies in a folder of its own that no other user can enter
     (mode 700, an unpredictable name, removed at exit), and so does that of each program it
     runs (TMPDIR): manimgl writes each text's SVG under a fixed name in the shared temporary
-    folder and reads it back, where another user could plant a link or a FIFO."""
-    scratch = tempfile.mkdtemp(prefix="gradient-descent-video-")
+    folder and reads it back, where another user could plant a link or a FIFO. A process run
+    by a render (a test's worker) makes its own beside its parent's, not inside: a nested path
+    outgrows a socket's name (Chromium's, 108 bytes)."""
+    prefix = "gradient-descent-video-"
+    inherited = tempfile.gettempdir()
+    base = os.path.dirname(inherited) if os.path.basename(inherited).startswith(prefix) else None
+    scratch = tempfile.mkdtemp(prefix=prefix, dir=base)
     atexit.register(shutil.rmtree, scratch, ignore_errors=True)
     tempfile.tempdir = os.environ["TMPDIR"] = scratch
 
