@@ -60,6 +60,25 @@ def open_own(path: Path, flags: int = os.O_RDWR) -> int:
     return fd
 
 
+def read_own(path: Path) -> bytes | None:
+    """What the file `path` holds, None if there is none; never read through a symbolic link,
+    and only if it is a plain file of this user's alone (else OSError, as `open_own` says)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            message = "it is a symbolic link, which is not followed"
+            raise OSError(error.errno, message, str(path)) from None
+        raise
+    with os.fdopen(fd, "rb") as file:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_nlink != 1:
+            raise OSError(errno.EPERM, "it is not a plain file of this user's alone", str(path))
+        return file.read()
+
+
 def with_usual_mode(path) -> None:
     """The mode a file made by `open` would have (a temporary file is private)."""
     mask = os.umask(0)

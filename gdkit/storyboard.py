@@ -22,6 +22,7 @@ from gdkit.paths import NARRATION_FILE, STORYBOARD_FILE
 
 # How fast a viewer reads a subtitle: Chinese characters, or English words, per second.
 READING_RATE = {"zh": 4.5, "en": 2.5}
+VOICE_GAP = 0.4  # seconds of quiet after a beat's voice clip before the beat may end
 
 
 def reading_seconds(line: str, lang: str) -> float:

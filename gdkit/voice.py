@@ -18,18 +18,17 @@ import io
 import json
 import os
 import re
-import stat
 import subprocess
 import wave
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gdkit import sources, storyboard
-from gdkit.files import Temporary, last_words, with_usual_mode
+from gdkit.files import Temporary, last_words, read_own, with_usual_mode
 from gdkit.paths import ROOT
 
 RATE = 48000  # samples a second, of every prepared clip and of the film's sound
-GAP = 0.4  # seconds of quiet after a clip before its beat may end
+GAP = storyboard.VOICE_GAP  # seconds of quiet after a clip before its beat may end
 RECORDINGS = ROOT / "assets" / "voice"
 RECORDED_AS = (".flac", ".wav", ".ogg")
 KINDS = ("recorded", "scratch")  # the first found wins
@@ -39,7 +38,7 @@ CREST = 13.0  # dB: the film's sound peaks at most this far above its loudness
 QUIET = -50.0  # dBFS: the silence trimmed off a clip's ends (per 10 ms)
 
 
-class VoiceError(Exception):
+class VoiceError(storyboard.DataError):
     """A clip that cannot be used (not audio, empty, unreadable): one line naming it."""
 
 
@@ -49,6 +48,7 @@ class Clip:
     kind: str  # "recorded" or "scratch"
     seconds: float
     digest: str  # SHA-256 of the prepared clip's bytes
+    data: bytes = field(repr=False, compare=False)  # those bytes, as the render read them
 
     def sidecar(self) -> dict:
         return {"kind": self.kind, "seconds": round(self.seconds, 4), "digest": self.digest}
@@ -56,13 +56,6 @@ class Clip:
 
 def folder(media: Path, lang: str) -> Path:
     return media / "voice" / lang
-
-
-def of_another_shot(name: str, shot: str) -> bool:
-    """Whether the file `name` (as a sidecar names it) is a clip of a beat of another shot
-    than `shot`: a render of several scenes reads every clip of each."""
-    clip = re.fullmatch(r".*/voice/[^/]+/(\w+)\.\d+\.(?:recorded|scratch)\.wav", name)
-    return clip is not None and clip[1] != shot
 
 
 def recording(lang: str, label: str) -> Path | None:
@@ -87,19 +80,11 @@ def kinds(media: Path, lang: str) -> dict[str, str]:
 
 
 def own_bytes(path: Path) -> bytes | None:
-    """What `path` holds, if it is a plain file of this user's (not followed through a
-    link); None if it is missing."""
+    """What `path` holds (`files.read_own`), None if it is missing."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    except FileNotFoundError:
-        return None
+        return read_own(path)
     except OSError as error:
-        raise VoiceError(f"{path}: {error.strerror} (a link is not followed)") from None
-    with os.fdopen(fd, "rb") as file:
-        st = os.fstat(file.fileno())
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
-            raise VoiceError(f"{path} is not a plain file of this user's: not used")
-        return file.read()
+        raise VoiceError(f"{path}: {error.strerror}: not used") from None
 
 
 def clip(media: Path, lang: str, label: str) -> Clip | None:
@@ -112,7 +97,7 @@ def clip(media: Path, lang: str, label: str) -> Clip | None:
             sources.record_absent(path)
             continue
         sources.record(path, data)
-        return Clip(path, kind, seconds(data, path), sources.digest(data))
+        return Clip(path, kind, seconds(data, path), sources.digest(data), data)
     return None
 
 
@@ -128,13 +113,10 @@ def seconds(data: bytes, path: Path) -> float:
 
 
 def samples(clip: Clip):
-    """A clip's samples (int16), as read when the film was timed by it."""
+    """A clip's samples (int16), from the bytes its digest was taken of."""
     import numpy as np
 
-    data = own_bytes(clip.path) or b""
-    if sources.digest(data) != clip.digest:
-        raise VoiceError(f"{clip.path} changed since the film was timed by it: build again")
-    with wave.open(io.BytesIO(data)) as w:
+    with wave.open(io.BytesIO(clip.data)) as w:
         return np.frombuffer(w.readframes(w.getnframes()), np.int16)
 
 

@@ -313,6 +313,7 @@ def spaced(data: str) -> str:
         ("S4.py", spaced, {"M5", "M7"}),
         ("gdkit/descent.py", spaced, set(SHOTS)),
         ("gdkit/tools/page.py", spaced, set()),  # no render reads it
+        ("gdkit/voice.py", spaced, set()),  # only a voiced render reads it
     ],
     ids=[
         "a narration line",
@@ -321,6 +322,7 @@ def spaced(data: str) -> str:
         "an S-file",
         "the library",
         "the page's code",
+        "the voice's code",
     ],  # fmt: skip
 )
 def test_a_shot_is_stale_when_what_it_was_made_from_changed(

@@ -21,11 +21,10 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import stat
 import threading
 from pathlib import Path
 
-from gdkit.files import Temporary, join_videos, with_usual_mode
+from gdkit.files import Temporary, join_videos, read_own, with_usual_mode
 from gdkit.tools import outputs
 from gdkit.tools.guard import on_parent_death
 
@@ -44,20 +43,13 @@ def span(numbers: list[int]) -> str:
 
 
 def own_digest(path: Path) -> str | None:
-    """The SHA-256 of `path` if it is a plain file of this user's (not followed through a
-    link), else None."""
+    """The SHA-256 of `path` if it is a plain file of this user's alone (not followed through
+    a link), else None."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        data = read_own(path)
     except OSError:
         return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_nlink != 1:
-            return None
-        with os.fdopen(os.dup(fd), "rb") as file:
-            return hashlib.file_digest(file, "sha256").hexdigest()
-    finally:
-        os.close(fd)
+    return None if data is None else hashlib.sha256(data).hexdigest()
 
 
 class Kept:

@@ -17,7 +17,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from gdkit import engine, sources, text, voice
+from gdkit import engine, sources, text
 from gdkit.engine.cache import unsafe, warn_once
 from gdkit.engine.frame import CE_QUALITY, add_size_options, size_of
 from gdkit.files import FFmpegError
@@ -510,6 +510,8 @@ class Setup:
         their narration's reading time)."""
         if not self.opts.voice:
             return None
+        from gdkit import voice  # a silent render is not made from it
+
         name = self.scene_class.shot_name or self.scene_class.__name__
         clips = {}
         for beat in scene_class_beats(self.scene_class):
@@ -787,7 +789,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:  # writing the finished files: a full disk, a planted link
         print(f"manim: error: {written_how(error)}", file=sys.stderr)
         return 1
-    except (DataError, voice.VoiceError) as error:  # the storyboard, narration or a voice clip
+    except DataError as error:  # the storyboard, the narration or a voice clip
         if opts is not None and opts.traceback:
             traceback.print_exception(error)
         print(f"manim: error: {error}", file=sys.stderr)

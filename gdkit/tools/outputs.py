@@ -16,12 +16,13 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import re
 import signal
 import subprocess
 from contextlib import contextmanager
 from pathlib import Path
 
-from gdkit import sources, storyboard, voice
+from gdkit import sources, storyboard
 from gdkit.files import Temporary, open_own, with_usual_mode
 
 
@@ -47,8 +48,15 @@ def made_from(shot: str) -> dict[str, str]:
     return {
         name: kept
         for name, kept in sources.made_from(shot).items()
-        if not voice.of_another_shot(name, shot)
+        if not clip_of_another_shot(name, shot)
     }
+
+
+def clip_of_another_shot(name: str, shot: str) -> bool:
+    """Whether the file `name` (as a sidecar names it) is a clip of a beat of another shot
+    than `shot`: a render of several scenes reads every clip of each."""
+    clip = re.fullmatch(r".*/voice/[^/]+/(\w+)\.\d+\.(?:recorded|scratch)\.wav", name)
+    return clip is not None and clip[1] != shot
 
 
 def today(made_from: dict[str, str]) -> dict[str, str]:
