@@ -11,9 +11,9 @@ engine.prepare()  # manimlib, headless, with the engine (nothing where it is alr
 from manimlib import Scene, ThreeDScene  # noqa: E402
 from manimlib.scene.scene import EndScene  # noqa: E402
 
-from gdkit import storyboard, voice  # noqa: E402
+from gdkit import storyboard  # noqa: E402
 from gdkit.engine.fixes import forget_gl_state, gather_render_data  # noqa: E402
-from gdkit.engine.speedups import drawn_state, unchanged_since, updated_by_time  # noqa: E402
+from gdkit.engine.state import drawn_state  # noqa: E402
 from gdkit.engine.writer import FileWriter  # noqa: E402
 from gdkit.text import language  # noqa: E402
 
@@ -144,7 +144,9 @@ class Beats:
             return
         beat = self.shot.beats[self.current_beat - 1]
         said = (self.voice_clips or {}).get(beat.number)
-        wanted = said["seconds"] + voice.GAP if said else beat.reading_seconds(language())
+        wanted = (
+            said["seconds"] + storyboard.VOICE_GAP if said else beat.reading_seconds(language())
+        )
         missing = wanted - (self.time - self.beat_starts[-1])
         if missing > 1e-6:
             self.wait(missing)
@@ -157,57 +159,15 @@ class Beats:
             desc = f"{self.shot.name}.{self.current_beat} {desc}"
         return super().get_time_progression(run_time, n_iterations, desc, **kwargs)
 
-    def wait(self, duration=None, stop_condition=None, note=None, ignore_presenter_mode=False):
-        """As Scene.wait; once nothing on screen changes from one frame to the next, that
-        frame is sent to the encoder as many times as the rest of the wait lasts, not drawn
-        again (see `speedups.held_frames`)."""
-        writer = self.file_writer
-        if (
-            self.skip_animations
-            or self.rehearsing
-            or self.window is not None
-            or stop_condition is not None
-            or self.presenter_mode
-            or not isinstance(writer, FileWriter)  # manimgl's own, outside the `manim` command
-            or not writer.holds_frames()
-            or updated_by_time(self)
-        ):
-            return super().wait(duration, stop_condition, note, ignore_presenter_mode)
-        duration = self.default_wait_time if duration is None else duration
-        self.pre_play()
-        self.update_mobjects(dt=0)
-        held, last_state, last_t = False, None, 0.0
-        for t in self.get_wait_time_progression(duration):
-            dt, last_t = t - last_t, t
-            if held and last_state is None:  # nothing is updated: the frame stays
-                self.increment_time(dt)
-                if self.beat_keys:
-                    self.keep_frame(self.last_state)
-            elif held:
-                # The updaters still run (one may read the clock, as a label that waits,
-                # then glides, does): the frame is drawn again only where they changed it.
-                self.increment_time(dt)
-                self.update_mobjects(dt)
-                state = last_state if unchanged_since(self, last_state) else None
-                if state is None:
-                    gather_render_data(self)
-                    state = drawn_state(self, stable=True)
-                if self.beat_keys:
-                    self.keep_frame(state)
-                if state != last_state:
-                    self.camera.capture(*self.render_groups)
-                    frame = self.camera.get_raw_fbo_data()
-                    last_state = state
-            else:
-                self.update_frame(dt)
-                frame = self.camera.get_raw_fbo_data()
-                state = None
-                if self.should_update_mobjects():
-                    state = self.last_state if self.beat_keys else drawn_state(self, stable=True)
-                held = state is None or state == last_state
-                last_state = state
-            writer.write_frame(self.camera, frame)
-        self.post_play()
+    def frame_state(self) -> bytes:
+        """The digest of the frame just drawn (`drawn_state`): a keyed beat has it already."""
+        return self.last_state if self.beat_keys else drawn_state(self, stable=True)
+
+    def frame_held(self, state: bytes | None) -> None:
+        """A frame sent again by a held wait (`speedups.held_frames`): `state` is its digest,
+        or None for the frame before once more."""
+        if self.beat_keys:
+            self.keep_frame(self.last_state if state is None else state)
 
     def check_beats(self) -> None:
         """Fail unless exactly beats 1..K were marked (or 1..end_beat for a still)."""

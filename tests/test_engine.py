@@ -79,11 +79,11 @@ PROBE = """
 """
 
 
-def probe(tmp_path, setup: str = "", **env):
+def probe(tmp_path, setup: str = "", cwd=ROOT, **env):
     args = f"'S1.py', 'M1', '-s', '--beat', '1', '-r', '{SIZE}', '-q', '--media', '{tmp_path}'"
     code = textwrap.dedent(PROBE.format(setup=setup, args=args))
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True,
         env={**os.environ, **env}, timeout=120,
     )  # fmt: skip
 
@@ -125,6 +125,25 @@ def test_another_manimgl_renders_without_speed_ups_and_says_so_once(tmp_path):
     applied, wrapped = result.stdout.split()[-2:]
     assert applied.split(",") == list(FIXES) and wrapped == "False"
     assert (tmp_path / "images" / "zh" / "180p30" / "M1.beat-1.png").stat().st_size > 0
+
+
+def test_without_the_speed_ups_files_it_renders_as_gd_plain_does(tmp_path):
+    """The fence's promise: delete `speedups.py` and `deferred.py` and the project renders
+    through manimgl's own code, the very picture `GD_PLAIN=1` draws."""
+    from tests.test_ordinary_user import copied_checkout
+
+    copy = copied_checkout(tmp_path)
+    for name in ("speedups.py", "deferred.py"):
+        (copy / "gdkit" / "engine" / name).unlink()
+    without = probe(tmp_path / "without", cwd=copy)
+    assert without.returncode == 0, without.stderr
+    applied, wrapped = without.stdout.split()[-2:]
+    assert applied.split(",") == list(FIXES) and wrapped == "False"
+    plain = probe(tmp_path / "plain", GD_PLAIN="1")
+    assert plain.returncode == 0, plain.stderr
+    without, plain = (tmp_path / run / "images" / "zh" / "180p30" / "M1.beat-1.png" for run in
+                      ("without", "plain"))  # fmt: skip
+    assert np.array_equal(decoded(without), decoded(plain))
 
 
 def table_rows() -> dict[str, str]:

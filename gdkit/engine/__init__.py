@@ -3,8 +3,8 @@
 Everything that reaches into manimlib's (or moderngl's) own code is in this package, and
 nowhere else; `prepare()` installs it as manimlib is first imported. Upstream manimgl has
 since moved to another renderer, so the day this project follows it, the speed-ups go as a
-block: delete `speedups.py` and its tests (tests/test_engine.py, test_render_speedups.py,
-test_startup.py), and `prepare` renders plain.
+block: delete `speedups.py`, `deferred.py` and their tests (tests/test_engine.py,
+test_render_speedups.py, test_startup.py), and `prepare` renders plain (a test does).
 
 Its README (gdkit/engine/README.md) has the table: each fix and speed-up, what it replaces,
 the manimgl version it was written against, what it buys (measured) and its test.
@@ -35,20 +35,30 @@ def on(name: str) -> bool:
     return name in applied
 
 
+def known_speedups() -> dict:
+    """The speed-ups, by name (`speedups.SPEEDUPS`): none where `speedups.py` was deleted."""
+    try:
+        from gdkit.engine.speedups import SPEEDUPS
+    except ModuleNotFoundError as error:
+        if error.name != "gdkit.engine.speedups":
+            raise
+        return {}
+    return SPEEDUPS
+
+
 def switched_off() -> set[str]:
     """The speed-ups `GD_PLAIN` turns off: all for 1, those named for a list."""
-    from gdkit.engine.speedups import SPEEDUPS
-
+    known = known_speedups()
     value = os.environ.get("GD_PLAIN", "").strip()
     if value in ("", "0"):
         return set()
     if value == "1":
-        return set(SPEEDUPS)
+        return set(known)
     names = {name.strip() for name in value.split(",") if name.strip()}
-    if unknown := sorted(names - set(SPEEDUPS)):
+    if unknown := sorted(names - set(known)):
         raise EngineError(
             f"GD_PLAIN={value}: no speed-up named {', '.join(unknown)} "
-            f"(1 for all, or some of {', '.join(SPEEDUPS)})"
+            f"(1 for all, or some of {', '.join(known)})"
         )
     return names
 
@@ -93,15 +103,13 @@ def prepare(resolution: tuple[int, int] | None = None, messages: bool | None = N
         fixes.messages = messages
     if "manimlib" in sys.modules:
         return  # manimgl's own command (or an earlier call) already set manimlib up
-    from gdkit.engine.deferred import deferred
     from gdkit.engine.frame import frame_size
-    from gdkit.engine.speedups import SPEEDUPS
     from gdkit.paths import CONFIG_FILE
 
     # manimlib reads custom_config.yml from the folder it starts in, then the project's.
     for path in dict.fromkeys([os.path.abspath("custom_config.yml"), str(CONFIG_FILE)]):
         settings(path)
-    off = switched_off()
+    known, off = known_speedups(), switched_off()
     version = importlib.metadata.version("manimgl")
     if version != MANIMGL:
         print(
@@ -109,8 +117,8 @@ def prepare(resolution: tuple[int, int] | None = None, messages: bool | None = N
             "for: rendering without them",
             file=sys.stderr,
         )
-        off = set(SPEEDUPS)
-    speedups = [name for name in SPEEDUPS if name not in off]
+        off = set(known)
+    speedups = [name for name in known if name not in off]
     resolution = resolution or frame_size(sys.argv[1:])
     # manimlib reads sys.argv as it loads, and would open a window: give it a neutral one.
     os.environ.setdefault("PYGLET_HEADLESS", "1")
@@ -124,6 +132,8 @@ def prepare(resolution: tuple[int, int] | None = None, messages: bool | None = N
     try:
         with fixes.no_disk_cache_of_manimgl():
             if "deferred_imports" in speedups:
+                from gdkit.engine.deferred import deferred
+
                 with deferred():
                     import manimlib.config  # noqa: F401  (parses sys.argv once, here)
             else:
@@ -134,6 +144,6 @@ def prepare(resolution: tuple[int, int] | None = None, messages: bool | None = N
         install()
         applied.append(name)
     for name in speedups:
-        if SPEEDUPS[name] is not None:
-            SPEEDUPS[name]()
+        if known[name] is not None:
+            known[name]()
         applied.append(name)

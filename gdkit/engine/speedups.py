@@ -7,7 +7,6 @@ those named. Each keeps manimgl's code as `__wrapped__`, for the tests that comp
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import types
 
@@ -15,6 +14,13 @@ import numpy as np
 
 from gdkit.engine import fixes
 from gdkit.engine.cache import Cache
+from gdkit.engine.state import (
+    camera_view,
+    drawn_state,
+    uniform_value,
+    wrapper_state,
+    wrappers_of,
+)
 
 
 def fill_only_where_drawn() -> None:
@@ -137,7 +143,7 @@ def cheap_wrapper_ids() -> None:
         self.id = hash(
             (
                 tuple(self.program_code.values()),
-                tuple((name, _value(v)) for name, v in self.mobject_uniforms.items()),
+                tuple((name, uniform_value(v)) for name, v in self.mobject_uniforms.items()),
                 self.depth_test,
                 self.render_primitive,
                 tuple(self.texture_paths.items()),
@@ -165,7 +171,7 @@ def reuse_unchanged_prefix() -> None:
         if self.window is not None:
             return capture(self, *mobjects)
         self.refresh_uniforms()
-        view = _view(self)
+        view = camera_view(self)
         last_view, last_states = getattr(self, "last_frame", (None, []))
         stable = 0  # groups drawn exactly as in the last frame, from the first on
         if view == last_view:
@@ -196,52 +202,9 @@ def reuse_unchanged_prefix() -> None:
     Camera.capture = capture_reusing_prefix
 
 
-def _value(v):
-    """A uniform's value, hashable, and told apart wherever manimgl's printed id tells it
-    apart: 1 and 1.0 are one value to OpenGL but two render groups to manimgl."""
-    if isinstance(v, (np.ndarray, list, tuple)):
-        return (type(v).__name__, np.asarray(v).dtype.kind, tuple(np.ravel(v).tolist()))
-    return (type(v).__name__, v)
-
-
-def _view(camera):
-    """The camera's uniforms, as `_value`s."""
-    return tuple((name, _value(v)) for name, v in camera.uniforms.items())
-
-
-def _wrappers(mob):
-    return getattr(mob, "shader_wrappers", None) or ()
-
-
-def _wrapper_state(w):
-    """What, besides its vertices, decides how a shader wrapper draws."""
-    return (w.id, w.depth_test, tuple(_value(v) for v in w.mobject_uniforms.values()))
-
-
-_code_digests: dict[tuple, str] = {}
-
-
-def _code_digest(code: tuple) -> str:
-    """A digest of shader code (strings keep their hash: a look-up costs little)."""
-    if (digest := _code_digests.get(code)) is None:
-        digest = _code_digests[code] = hashlib.blake2b(repr(code).encode()).hexdigest()
-    return digest
-
-
-def _stable_wrapper_state(w):
-    """`_wrapper_state` with the wrapper's code and textures in place of its id."""
-    return (
-        _code_digest(tuple(w.program_code.values())),
-        w.render_primitive,
-        tuple(w.texture_paths.items()),
-        w.depth_test,
-        tuple(_value(v) for v in w.mobject_uniforms.values()),
-    )
-
-
 def _render_state(mob):
     """What, besides its data (manimgl flags data changes), decides how a mobject draws."""
-    return (id(mob), tuple(_wrapper_state(w) for w in _wrappers(mob)))
+    return (id(mob), tuple(wrapper_state(w) for w in wrappers_of(mob)))
 
 
 def _copy_frame(source, target) -> None:
@@ -397,15 +360,73 @@ def add_corners_at_once() -> None:
 
 def held_frames() -> None:
     """A wait in which nothing on screen changes draws its frame once and sends it as often
-    as the wait lasts (`Beats.wait`, through `FileWriter.holds_frames`).
+    as the wait lasts (to the project's writer, where it `holds_frames`).
 
     With no updaters, that is from the first frame. Updaters that do not take `dt` are
     functions of the scene's state (manimgl passes time only to those that take `dt`; one
     that reads the clock some other way must take `dt` too): once they leave that state as
     it was a frame before (`drawn_state`), every later frame of the wait is that frame
-    again, and they are not run again until the wait is over. Updaters that leave float
-    noise behind (a line put again on the same ends) never settle, and are drawn throughout.
+    again, drawn anew only where they change it. Updaters that leave float noise behind (a
+    line put again on the same ends) never settle, and are drawn throughout. A scene may sum
+    up its frames (`frame_state`, `frame_held`: the beats' keys do); rehearsing, it draws none.
     """
+    from manimlib.scene.scene import Scene
+
+    from gdkit.engine.writer import FileWriter
+
+    wait = Scene.wait
+
+    def wait_holding_frames(
+        self, duration=None, stop_condition=None, note=None, ignore_presenter_mode=False
+    ):
+        writer = self.file_writer
+        if (
+            self.skip_animations
+            or getattr(self, "rehearsing", False)
+            or self.window is not None
+            or stop_condition is not None
+            or self.presenter_mode
+            or not isinstance(writer, FileWriter)  # manimgl's own, outside the `manim` command
+            or not writer.holds_frames()
+            or updated_by_time(self)
+        ):
+            return wait(self, duration, stop_condition, note, ignore_presenter_mode)
+        state_now = getattr(self, "frame_state", lambda: drawn_state(self, stable=True))
+        held_again = getattr(self, "frame_held", lambda state: None)
+        duration = self.default_wait_time if duration is None else duration
+        self.pre_play()
+        self.update_mobjects(dt=0)
+        held, last_state, last_t = False, None, 0.0
+        for t in self.get_wait_time_progression(duration):
+            dt, last_t = t - last_t, t
+            if held and last_state is None:  # nothing is updated: the frame stays
+                self.increment_time(dt)
+                held_again(None)
+            elif held:
+                # The updaters still run (one may read the clock, as a label that waits,
+                # then glides, does): the frame is drawn again only where they changed it.
+                self.increment_time(dt)
+                self.update_mobjects(dt)
+                state = last_state if unchanged_since(self, last_state) else None
+                if state is None:
+                    fixes.gather_render_data(self)
+                    state = drawn_state(self, stable=True)
+                held_again(state)
+                if state != last_state:
+                    self.camera.capture(*self.render_groups)
+                    frame = self.camera.get_raw_fbo_data()
+                    last_state = state
+            else:
+                self.update_frame(dt)
+                frame = self.camera.get_raw_fbo_data()
+                state = state_now() if self.should_update_mobjects() else None
+                held = state is None or state == last_state
+                last_state = state
+            writer.write_frame(self.camera, frame)
+        self.post_play()
+
+    wait_holding_frames.__wrapped__ = wait
+    Scene.wait = wait_holding_frames
 
 
 def updated_by_time(scene) -> bool:
@@ -425,44 +446,17 @@ def unchanged_since(scene, state: bytes) -> bool:
         return False
     scene.camera.refresh_uniforms()
     light = (
-        _view(scene.camera),
+        camera_view(scene.camera),
         [
-            _value(v)
+            uniform_value(v)
             for g in scene.render_groups
-            for w in _wrappers(g)
+            for w in wrappers_of(g)
             for v in w.mobject_uniforms.values()
         ],
     )
     kept = getattr(scene, "_unchanged_look", None)
     scene._unchanged_look = (state, light)
     return kept == (state, light)
-
-
-def drawn_state(scene, stable: bool = False) -> bytes:
-    """A digest of what the frame just drawn was drawn from (the camera, and each render
-    group's shader code, uniforms and vertices) and of what updaters read (every mobject's
-    data and uniforms, trackers included): equal digests, equal frames and equal updates.
-    `stable`: of what is drawn only, and the same digest in another process (a wrapper's id
-    is a per-process hash), to tell whether a frame is that of an earlier render."""
-    digest = hashlib.blake2b(digest_size=32)
-
-    def add(thing) -> None:
-        digest.update(repr(thing).encode())
-
-    if stable:
-        scene.camera.refresh_uniforms()  # as drawing would: a rehearsal leaves them behind
-    add(_view(scene.camera))
-    for group in scene.render_groups:
-        for wrapper in _wrappers(group):
-            add(_stable_wrapper_state(wrapper) if stable else _wrapper_state(wrapper))
-            digest.update(np.ascontiguousarray(wrapper.vert_data).view(np.uint8))
-    if stable:  # what the frame is drawn from, and no more: the frame itself
-        return digest.digest()
-    for mob in scene.get_mobject_family_members():
-        add((type(mob).__name__, mob.z_index, mob.depth_test, mob.data.dtype.descr))
-        add([(name, _value(v)) for name, v in mob.uniforms.items()])
-        digest.update(np.ascontiguousarray(mob.data).view(np.uint8))
-    return digest.digest()
 
 
 SPEEDUPS = {
