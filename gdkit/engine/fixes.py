@@ -7,6 +7,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import types
@@ -114,11 +115,26 @@ def private_scratch_files() -> None:
     by a render (a test's worker) makes its own beside its parent's, not inside: a nested path
     outgrows a socket's name (Chromium's, 108 bytes)."""
     prefix = "gradient-descent-video-"
-    inherited = tempfile.gettempdir()
-    base = os.path.dirname(inherited) if os.path.basename(inherited).startswith(prefix) else None
+    inherited = os.environ.get("TMPDIR", "")
+    base = os.path.dirname(inherited) if _private_folder(inherited, prefix) else None
     scratch = tempfile.mkdtemp(prefix=prefix, dir=base)
     atexit.register(shutil.rmtree, scratch, ignore_errors=True)
     tempfile.tempdir = os.environ["TMPDIR"] = scratch
+
+
+def _private_folder(path: str, prefix: str) -> bool:
+    """Whether `path` is a scratch folder a parent render made: named so, a folder (not a
+    link to one), this user's, and mode 700, so that no one else could have put it there."""
+    try:
+        st = os.lstat(path)
+    except (OSError, ValueError):
+        return False
+    return (
+        os.path.basename(path).startswith(prefix)
+        and stat.S_ISDIR(st.st_mode)
+        and st.st_uid == os.geteuid()
+        and stat.S_IMODE(st.st_mode) == 0o700
+    )
 
 
 def checked_gl_cache() -> None:
