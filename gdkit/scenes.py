@@ -124,7 +124,7 @@ class Beats:
             super().update_frame(dt, force_draw)
         if self.key_seed is not None and not self.skip_animations:
             if self.beat_keys:
-                self.keep_frame(drawn_state(self, stable=True))
+                self.keep_frame(drawn_state(self))
             else:
                 self.unkeyed_frames = True  # drawn before the first beat: no key covers it
 
@@ -161,7 +161,7 @@ class Beats:
 
     def frame_state(self) -> bytes:
         """The digest of the frame just drawn (`drawn_state`): a keyed beat has it already."""
-        return self.last_state if self.beat_keys else drawn_state(self, stable=True)
+        return self.last_state if self.beat_keys else drawn_state(self)
 
     def frame_held(self, state: bytes | None) -> None:
         """A frame sent again by a held wait (`speedups.held_frames`): `state` is its digest,

@@ -18,7 +18,6 @@ from gdkit.engine.state import (
     camera_view,
     drawn_state,
     uniform_value,
-    wrapper_state,
     wrappers_of,
 )
 
@@ -200,6 +199,11 @@ def reuse_unchanged_prefix() -> None:
 
     capture_reusing_prefix.__wrapped__ = capture
     Camera.capture = capture_reusing_prefix
+
+
+def wrapper_state(w):
+    """What, besides its vertices, decides how a shader wrapper draws."""
+    return (w.id, w.depth_test, tuple(uniform_value(v) for v in w.mobject_uniforms.values()))
 
 
 def _render_state(mob):
@@ -391,7 +395,7 @@ def held_frames() -> None:
             or updated_by_time(self)
         ):
             return wait(self, duration, stop_condition, note, ignore_presenter_mode)
-        state_now = getattr(self, "frame_state", lambda: drawn_state(self, stable=True))
+        state_now = getattr(self, "frame_state", lambda: drawn_state(self))
         held_again = getattr(self, "frame_held", lambda state: None)
         duration = self.default_wait_time if duration is None else duration
         self.pre_play()
@@ -410,7 +414,7 @@ def held_frames() -> None:
                 state = last_state if unchanged_since(self, last_state) else None
                 if state is None:
                     fixes.gather_render_data(self)
-                    state = drawn_state(self, stable=True)
+                    state = drawn_state(self)
                 held_again(state)
                 if state != last_state:
                     self.camera.capture(*self.render_groups)

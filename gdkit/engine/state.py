@@ -30,11 +30,6 @@ def wrappers_of(mob):
     return getattr(mob, "shader_wrappers", None) or ()
 
 
-def wrapper_state(w):
-    """What, besides its vertices, decides how a shader wrapper draws."""
-    return (w.id, w.depth_test, tuple(uniform_value(v) for v in w.mobject_uniforms.values()))
-
-
 _code_digests: dict[tuple, str] = {}
 
 
@@ -46,7 +41,8 @@ def _code_digest(code: tuple) -> str:
 
 
 def stable_wrapper_state(w):
-    """`wrapper_state` with the wrapper's code and textures in place of its id."""
+    """What, besides its vertices, decides how a shader wrapper draws, the same in any
+    process: its code and textures, not its id."""
     return (
         _code_digest(tuple(w.program_code.values())),
         w.render_primitive,
@@ -56,28 +52,16 @@ def stable_wrapper_state(w):
     )
 
 
-def drawn_state(scene, stable: bool = False) -> bytes:
-    """A digest of what the frame just drawn was drawn from (the camera, and each render
-    group's shader code, uniforms and vertices) and of what updaters read (every mobject's
-    data and uniforms, trackers included): equal digests, equal frames and equal updates.
-    `stable`: of what is drawn only, and the same digest in another process (a wrapper's id
-    is a per-process hash), to tell whether a frame is that of an earlier render."""
+def drawn_state(scene) -> bytes:
+    """A digest of what the frame just drawn was drawn from: the camera, and each render
+    group's shader code, textures, uniforms and vertices. Equal digests, equal frames; the
+    same in another process (a wrapper's code stands for its id, a per-process hash), to
+    tell whether a frame is that of an earlier render."""
     digest = hashlib.blake2b(digest_size=32)
-
-    def add(thing) -> None:
-        digest.update(repr(thing).encode())
-
-    if stable:
-        scene.camera.refresh_uniforms()  # as drawing would: a rehearsal leaves them behind
-    add(camera_view(scene.camera))
+    scene.camera.refresh_uniforms()  # as drawing would: a rehearsal leaves them behind
+    digest.update(repr(camera_view(scene.camera)).encode())
     for group in scene.render_groups:
         for wrapper in wrappers_of(group):
-            add(stable_wrapper_state(wrapper) if stable else wrapper_state(wrapper))
+            digest.update(repr(stable_wrapper_state(wrapper)).encode())
             digest.update(np.ascontiguousarray(wrapper.vert_data).view(np.uint8))
-    if stable:  # what the frame is drawn from, and no more: the frame itself
-        return digest.digest()
-    for mob in scene.get_mobject_family_members():
-        add((type(mob).__name__, mob.z_index, mob.depth_test, mob.data.dtype.descr))
-        add([(name, uniform_value(v)) for name, v in mob.uniforms.items()])
-        digest.update(np.ascontiguousarray(mob.data).view(np.uint8))
     return digest.digest()
