@@ -13,7 +13,8 @@ def to_screen(frame, points, resolution=(1920, 1080), fixed: bool = False) -> np
     """Pixel positions (x to the right, y down) of world `points` seen by `frame` (as
     `emit_gl_Position` computes them); `fixed` for mobjects fixed in the frame."""
     points = np.asarray(points, float).reshape(-1, 3)
-    view, depth = projection(frame)
+    view = frame.get_view_matrix()
+    depth = frame.get_scale() / frame.get_focal_distance()
     if fixed:
         placed = points.copy()
     else:
@@ -24,29 +25,9 @@ def to_screen(frame, points, resolution=(1920, 1080), fixed: bool = False) -> np
     return np.column_stack([(ndc[:, 0] + 1) / 2 * width, (1 - ndc[:, 1]) / 2 * height])
 
 
-def projection(frame) -> tuple[np.ndarray, float]:
-    """`frame`'s view matrix and depth scale, worked out once per camera position: manimgl
-    rebuilds the rotation on every call, and labels placed each frame ask a hundred times."""
-    key = (
-        frame.get_points().tobytes(),
-        frame.uniforms["orientation"].tobytes(),
-        float(frame.uniforms["fovy"]),
-    )
-    known = getattr(frame, "_projection", None)
-    if known is None or known[0] != key:
-        depth = frame.get_scale() / frame.get_focal_distance()
-        known = frame._projection = (key, frame.get_view_matrix().copy(), depth)
-    return known[1], known[2]
-
-
 def orientation(frame) -> np.ndarray:
-    """`frame`'s rotation matrix (its columns: right, up and out of the screen), worked out
-    once per orientation: manimgl builds a scipy rotation on every call."""
-    key = frame.uniforms["orientation"].tobytes()
-    known = getattr(frame, "_orientation", None)
-    if known is None or known[0] != key:
-        known = frame._orientation = (key, frame.get_orientation().as_matrix())
-    return known[1]
+    """`frame`'s rotation matrix (its columns: right, up and out of the screen)."""
+    return frame.get_orientation().as_matrix()
 
 
 def screen_box(mob, frame, resolution=(1920, 1080)) -> np.ndarray | None:
