@@ -409,10 +409,12 @@ exec ffmpeg "$@"
 """
 
 
+@pytest.mark.parametrize("plain", ["", "frames_from_a_thread"], ids=["from a thread", "in turn"])
 @pytest.mark.parametrize("fail_on", ["segment", "join"])
-def test_an_encoder_that_fails_mid_shot_leaves_no_video(tmp_path, fail_on):
+def test_an_encoder_that_fails_mid_shot_leaves_no_video(tmp_path, fail_on, plain):
     """A beat's encoder that stops, or a join of the beats that fails, is an error: one line,
-    and no video, sidecar or temporary file left behind."""
+    and no video, sidecar or temporary file left behind; whether the frames are fed to it
+    from a second thread or between two frames."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "ffmpeg").write_text(
@@ -420,7 +422,7 @@ def test_an_encoder_that_fails_mid_shot_leaves_no_video(tmp_path, fail_on):
     )
     (bin_dir / "ffmpeg").chmod(0o755)
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "FAIL_ON": fail_on,
-           "FFMPEG_CALLS": str(tmp_path / "calls")}  # fmt: skip
+           "FFMPEG_CALLS": str(tmp_path / "calls"), "GD_PLAIN": plain}  # fmt: skip
     media = tmp_path / "media"
     result = subprocess.run(
         [sys.executable, "-m", "gdkit.tools.cli", "S3.py", "M3", "-r", "64x36", "--fps", "2",

@@ -463,6 +463,14 @@ def unchanged_since(scene, state: bytes) -> bool:
     return kept == (state, light)
 
 
+def frames_from_a_thread() -> None:
+    """The writer hands each frame to a second thread, which feeds it to ffmpeg while the
+    next frame is drawn (manimgl's writer feeds ffmpeg between two frames)."""
+    from gdkit.engine.writer import FileWriter
+
+    FileWriter.sends_from_a_thread = True
+
+
 SPEEDUPS = {
     "deferred_imports": None,  # `prepare` imports manimlib inside `deferred()`
     "fill_only_where_drawn": fill_only_where_drawn,
@@ -475,4 +483,5 @@ SPEEDUPS = {
     "tex_templates_with_libyaml": tex_templates_with_libyaml,
     "add_corners_at_once": add_corners_at_once,
     "held_frames": held_frames,
+    "frames_from_a_thread": frames_from_a_thread,
 }

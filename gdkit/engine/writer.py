@@ -11,8 +11,9 @@
   packets of the shot rendered whole;
 - x264's `preset` and constant rate factor `crf` can be chosen, its threads are fixed (the
   same video on any machine), and manimgl's no-op colour filter is dropped;
-- frames go to ffmpeg from a second thread, so that the next frame is drawn while the
-  encoder takes in the last one, and are counted;
+- frames are counted on their way to ffmpeg (from a second thread where the speed-up
+  `frames_from_a_thread` says so, so that the next frame is drawn while the encoder takes
+  in the last one);
 - the first `fade_in` frames rise from the background and the last `fade_out` frames sink
   back into it, so that a shot opens from and closes to the background (the last beat's
   frames are held back for that, in a scratch file, not in memory: `HeldBack`);
@@ -42,6 +43,8 @@ CUT = object()  # in the queue of frames: the frames after it go to a new encode
 
 class FileWriter(SceneFileWriter):
     """Installed by `engine.prepare` (fixes.project_writer) for every render."""
+
+    sends_from_a_thread = False  # set by the speed-up frames_from_a_thread
 
     def __init__(
         self,
@@ -91,10 +94,12 @@ class FileWriter(SceneFileWriter):
         if self.fade_out:
             self.tail = HeldBack(self.fade_out, Path(file_path).parent)
         self.start_segment()
-        self.frames = queue.Queue(maxsize=4)
         self.sender_error = None
-        self.sender = threading.Thread(target=self.send_frames, daemon=True)
-        self.sender.start()
+        self.sender = None
+        if self.sends_from_a_thread:
+            self.frames = queue.Queue(maxsize=4)
+            self.sender = threading.Thread(target=self.send_frames, daemon=True)
+            self.sender.start()
         if not self.quiet:
             self.progress_display = ProgressDisplay(
                 range(self.total_frames), leave=False, dynamic_ncols=True
@@ -177,22 +182,36 @@ class FileWriter(SceneFileWriter):
         return self.scene.camera.background_rgba[3] == 0
 
     def send_frames(self) -> None:
-        while (frame := self.frames.get()) is not None:
-            if self.sender_error is not None:
-                continue  # taken and dropped: the render stops at its next frame, never
-                # waiting on a queue that no one empties (an encoder that a full disk killed)
-            try:
-                if frame is CUT:
-                    self.end_segment()
-                    if self.aborted:
-                        return
+        """The second thread's loop, until it is sent None."""
+        while (item := self.frames.get()) is not None:
+            self.send(item)
+
+    def put(self, item) -> None:
+        """A frame, or CUT, on its way to the encoder."""
+        if self.sender is None:
+            self.send(item)
+        else:
+            self.frames.put(item)
+
+    def send(self, item) -> None:
+        if self.sender_error is not None:
+            return  # dropped: the render stops at its next frame, never waiting on a
+            # queue that no one empties (an encoder that a full disk killed)
+        try:
+            if item is CUT:
+                self.end_segment()
+                if not self.aborted:
                     self.start_segment()
-                else:
-                    self.writing_process.stdin.write(
-                        straight_alpha(frame) if self.transparent else frame
-                    )
-            except (OSError, ValueError, RuntimeError) as error:  # the encoder stopped
-                self.sender_error = error
+            else:
+                self.writing_process.stdin.write(straight_alpha(item) if self.transparent else item)
+        except (OSError, ValueError, RuntimeError) as error:  # the encoder stopped
+            self.sender_error = error
+
+    def stop_sending(self) -> None:
+        """Let the second thread send what it was given, and end."""
+        if self.sender is not None:
+            self.frames.put(None)
+            self.sender.join()
 
     def write_frame(self, camera, frame: bytes | None = None) -> None:
         """The one way a frame comes in (manimgl's `emit_frame`, and a held wait with the
@@ -222,8 +241,8 @@ class FileWriter(SceneFileWriter):
         if self.sender_error is not None:
             self.encoder_failed()
         if self.frames_sent in self.cuts:
-            self.frames.put(CUT)
-        self.frames.put(frame)
+            self.put(CUT)
+        self.put(frame)
         self.frames_sent += 1
         if self.progress_display is not None:
             self.progress_display.update()
@@ -262,11 +281,10 @@ class FileWriter(SceneFileWriter):
             return
         self.aborted = True
         self.stop_encoder()
-        if self.sender.is_alive():
+        if self.sender is not None and self.sender.is_alive():
             while not self.frames.empty():
                 self.frames.get_nowait()
-            self.frames.put(None)
-            self.sender.join()
+            self.stop_sending()
         self.stop_encoder()  # one the sending thread may have started meanwhile
         self.close_segments()
         self.close_tail()
@@ -299,8 +317,7 @@ class FileWriter(SceneFileWriter):
             for i, frame in enumerate(self.tail.drain()):  # down to the background itself
                 self.encode(self.faded(frame, (held - 1 - i) / held))
             self.close_tail()
-        self.frames.put(None)
-        self.sender.join()
+        self.stop_sending()
         if self.sender_error is not None:
             self.encoder_failed()
         self.end_segment()
