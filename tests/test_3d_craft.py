@@ -14,12 +14,15 @@ from gdkit.mobjects import LABELS, Arrow3D
 from gdkit.objectives import g
 from gdkit.paths import ROOT
 from gdkit.screen import overlap, screen_box, to_screen
-from tests.craft import SCREEN, at_beat_ends, every_frame, length_on_screen
+from tests.craft import SCREEN, at_beat_ends, every_frame, length_on_screen, scene_file, shots_where
 from tests.helpers import MANIM, decoded
 
 MIN_LABEL_PX = 20  # height of a label on a 1080p screen
 MIN_SHAFT_PX = 60  # length of the step arrow's shaft on a 1080p screen
 CLEARANCE_PX = 6  # between a label and an arrowhead, on a 1080p screen
+
+# The descents on the surface, each with its HUD and a z label per ball (S5's shots).
+DESCENTS = shots_where(lambda scene: issubclass(scene, scene_file("S5.py").SurfaceDescent))
 
 
 def labels_of(scene) -> list:
@@ -197,7 +200,7 @@ def test_m3_fades_blend_without_dark_occluders(tmp_path, beat, fade):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("name", ["M8", "M10"])
+@pytest.mark.parametrize("name", DESCENTS)
 def test_descent_labels_are_legible_and_apart_at_every_beat_end(name, lang):
     problems = at_beat_ends(name, lang, layout_problems)
     assert {beat: p for beat, p in problems.items() if p} == {}
@@ -539,7 +542,7 @@ def test_m3_circle_is_seen_when_drawn():
     assert at_beat_ends("M3", "zh", width)[3] >= 0.1
 
 
-@pytest.mark.parametrize("name", ["M8", "M10"])
+@pytest.mark.parametrize("name", DESCENTS)
 def test_a_hud_backing_keeps_round_its_text_as_the_count_grows(name):
     """A HUD's count gains digits (M10's steps: 0 to 38): in every frame (5 fps) its backing
     still holds the whole text (once, the "8" of 38 stuck out of a backing sized for "0")."""
