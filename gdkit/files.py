@@ -6,6 +6,7 @@ import errno
 import fcntl
 import os
 import re
+import shutil
 import stat
 import subprocess
 import tempfile
@@ -123,3 +124,16 @@ def last_words(said: str) -> str:
     """The last line a program such as ffmpeg said, without a `[muxer @ 0x…]` prefix."""
     lines = said.strip().splitlines()
     return re.sub(r"^\[[^\]]*\]\s*", "", lines[-1]) if lines else ""
+
+
+def copy_project(tree: Path, folder: Path) -> Path:
+    """The scenes, the library, the assets and the settings of the checkout `tree`, copied
+    into the folder `folder` (which exists): commands run there use them, not `tree`'s."""
+    for name in ("gdkit", "assets", "custom_config.yml", "pyproject.toml"):
+        if (tree / name).is_dir():
+            shutil.copytree(tree / name, folder / name, ignore=shutil.ignore_patterns("__py*"))
+        else:
+            shutil.copy(tree / name, folder / name)
+    for path in tree.glob("S*.py"):
+        shutil.copy(path, folder / path.name)
+    return folder

@@ -57,8 +57,6 @@ def served(tmp_path_factory, built):
     2 fps), its first pictures drawn and the film found up to date; stopped with Ctrl-C
     (SIGINT) at the end, which must be clean."""
     copy = copied_checkout(tmp_path_factory.mktemp("live"))
-    for path in ROOT.glob("S*.py"):
-        (copy / path.name).write_text(path.read_text())
     shutil.copytree(built, copy / "media")
     port = free_port()
     log = (copy / "live.log").open("w")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from gdkit.files import copy_project
 from gdkit.paths import ROOT
 from gdkit.tools.bench import extract
 from tests.helpers import MANIM, manim, one_line_error, write_scene_file
@@ -186,13 +187,7 @@ def copied_checkout(tmp_path: Path) -> Path:
     (and its custom_config.yml) instead of this checkout's."""
     copy = tmp_path / "checkout"
     copy.mkdir()
-    for name in ("gdkit", "assets", "S1.py", "custom_config.yml", "pyproject.toml"):
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy(source, copy / name)
-    return copy
+    return copy_project(ROOT, copy)
 
 
 def render_in(copy: Path, *args: str):

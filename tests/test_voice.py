@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from gdkit import storyboard, voice
-from gdkit.paths import ROOT
 from gdkit.tools import outputs, record
 from tests.test_ordinary_user import copied_checkout
 
@@ -102,8 +101,6 @@ def probe(video: Path, stream: str) -> dict:
 def voiced(tmp_path_factory):
     """A copy of the project with scratch-voiced films in both languages (small, 10 fps)."""
     copy = copied_checkout(tmp_path_factory.mktemp("voice"))
-    for path in ROOT.glob("S*.py"):
-        shutil.copy(path, copy / path.name)
     shutil.rmtree(copy / "assets" / "voice", ignore_errors=True)  # scratch clips only
     for lang in ("zh", "en"):
         made = build(copy, lang)

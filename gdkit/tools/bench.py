@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from gdkit import storyboard
+from gdkit.files import copy_project
 from gdkit.paths import ROOT
 from gdkit.tools.cli import shot_args, shot_command
 
@@ -390,7 +391,7 @@ def live_latency(tree: Path, repeats: int = 3) -> list[dict]:
         return int(shown) / 1000 - saved
 
     with tempfile.TemporaryDirectory(prefix="bench-live.") as folder:
-        copy = copy_code(tree, Path(folder))
+        copy = copy_project(tree, Path(folder))
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
@@ -422,19 +423,6 @@ def live_latency(tree: Path, repeats: int = 3) -> list[dict]:
             server.wait()
 
 
-def copy_code(tree: Path, folder: Path) -> Path:
-    """The scenes, the library, the assets and the settings of `tree`, copied into `folder`:
-    commands run there use them."""
-    for name in ("gdkit", "assets", "custom_config.yml", "pyproject.toml"):
-        if (tree / name).is_dir():
-            shutil.copytree(tree / name, folder / name, ignore=shutil.ignore_patterns("__py*"))
-        else:
-            shutil.copy(tree / name, folder / name)
-    for path in tree.glob("S*.py"):
-        shutil.copy(path, folder / path.name)
-    return folder
-
-
 EDITS = (  # (what, file, old, new): made one after the other, each followed by a build
     ("a comment in gdkit/tools/page.py", "gdkit/tools/page.py", "\n\n\ndef newest_film(",
      "\n\n\n# a comment\ndef newest_film("),
@@ -458,7 +446,7 @@ def bench_edits(tree: Path, out: Path, quality: str) -> dict:
 
     folder = out / "edits"
     shutil.rmtree(folder, ignore_errors=True)
-    copy = copy_code(tree, folder / "tree")
+    copy = copy_project(tree, folder / "tree")
     media = folder / "media"
     jobs = os.cpu_count() or 1
     film = [sys.executable, "-m", "gdkit.tools.video", "--quality", quality,
