@@ -99,7 +99,6 @@ def test_the_timeline_places_each_shot_at_its_storyboard_time_code(shots):
         target = clip.media_reference.target_url
         assert target.startswith("file://") and target.endswith(f"/{shot.name}.alpha.mov")
     markers = [m for c in clips for m in c.markers]
-    assert len(markers) == 38
     assert [m.name for m in markers] == [b.label for s in SHOTS for b in s.beats]
     assert [m.comment for m in markers] == [b.narration("zh") for s in SHOTS for b in s.beats]
     # A shot longer than its slot ends where the next begins, and is reported.

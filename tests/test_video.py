@@ -310,7 +310,7 @@ def spaced(data: str) -> str:
         ("assets/narration.json", narration_of("M7.2", "学习率为 1：一步越过谷底。"), {"M7"}),
         ("assets/storyboard.json", note_of("M3", 9, "沿梯度方向前进"), {"M3"}),
         ("assets/narration.json", spaced, set()),  # the same data, laid out otherwise
-        ("S4.py", spaced, {"M5", "M7"}),
+        ("S4.py", spaced, {s.name for s in storyboard.film() if s.file == "S4.py"}),
         ("gdkit/descent.py", spaced, set(SHOTS)),
         ("gdkit/tools/page.py", spaced, set()),  # no render reads it
         ("gdkit/voice.py", spaced, set()),  # only a voiced render reads it
