@@ -107,6 +107,34 @@ def test_gd_plain_can_name_speed_ups(tmp_path):
     assert "fill_only_where_drawn" in applied
 
 
+THREADS = """
+    import sys, threading
+    started = []
+    start = threading.Thread.start
+    def recorded(thread):
+        started.append(getattr(thread._target, "__name__", ""))
+        start(thread)
+    threading.Thread.start = recorded
+    from gdkit.tools.cli import main
+    code = main(['S1.py', 'M1', '--beat', '1', '-r', '64x36', '--fps', '2', '-q',
+                 '--media', sys.argv[1]])
+    print("send_frames" in started)
+    sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("plain, threaded", [("", "True"), ("1", "False")])
+def test_the_writer_feeds_ffmpeg_from_a_thread_but_under_gd_plain(tmp_path, plain, threaded):
+    """manimgl's writer feeds ffmpeg between two frames; the speed-up frames_from_a_thread
+    feeds it from a second thread, and GD_PLAIN turns that off too."""
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(THREADS), str(tmp_path)], cwd=ROOT,
+        capture_output=True, text=True, env={**os.environ, "GD_PLAIN": plain}, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == threaded
+
+
 def test_gd_plain_naming_no_speed_up_is_one_line(tmp_path):
     result = subprocess.run(
         [*MANIM, "S1.py", "M1", "-s", "-r", SIZE, "--media", str(tmp_path)],
