@@ -92,7 +92,7 @@ golden: setup
 # picture); EDITS=final (or preview) builds the film, then again after each of four edits
 # (bench.EDITS); RESOLUTIONS= (empty) skips the shot-by-shot runs.
 BENCH_JOBS ?= 1,2
-bench: setup
+bench: setup $(if $(LIVE),test-packages)
 	$(BIN)/python -m gdkit.tools.bench $(if $(BASELINE),--baseline $(BASELINE)) \
 		$(if $(FILMS),--films $(FILMS) --jobs $(BENCH_JOBS)) $(if $(LIVE),--live) \
 		$(if $(EDITS),--edits $(EDITS)) \

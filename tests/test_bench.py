@@ -1,6 +1,7 @@
 """The benchmark's arithmetic and report (its timings are not tested: tests stay timing-free)."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -115,3 +116,21 @@ def test_a_baseline_that_is_no_revision_gets_one_line(tmp_path):
         "bench: --baseline no-such-rev: not a git revision of this checkout"
     ]
     assert not list(tmp_path.iterdir())
+
+
+def test_the_live_latency_without_a_browser_gets_one_line(tmp_path):
+    """Where Chromium is missing, `--live` says so before it measures anything."""
+    bin_dir = tmp_path / "bin"  # a PATH without them
+    bin_dir.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "gdkit.tools.bench", "--resolutions", "", "--live", "--out",
+         str(tmp_path / "out")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PATH": str(bin_dir)},
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "bench: --live needs chromium and chromedriver (Debian's chromium and chromium-driver; "
+        "make bench LIVE=1 installs them)"
+    ]
+    assert not (tmp_path / "out").exists()

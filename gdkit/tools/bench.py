@@ -554,6 +554,14 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     parser.add_argument("--compare", type=Path, metavar="OLD_JSON")
     args = parser.parse_args(argv)
+    if args.live:
+        from gdkit.tools.browser import CHROMIUM, DRIVER
+
+        if not (CHROMIUM and DRIVER):
+            raise SystemExit(
+                "bench: --live needs chromium and chromedriver (Debian's chromium and "
+                "chromium-driver; make bench LIVE=1 installs them)"
+            )
     results = {
         "machine": machine(),
         "renderer": gl_renderer(),
