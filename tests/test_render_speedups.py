@@ -130,7 +130,30 @@ def test_arrow_put_matches_a_new_arrow():
     assert along.max() == pytest.approx(np.linalg.norm(end - start) - arrow.tip_length, abs=1e-6)
 
 
-def test_a_camera_facing_label_follows_changes():
+def test_a_kept_camera_view_follows_every_move_of_the_frame():
+    """kept_camera_views: the rotation and view matrix it keeps are manimgl's, worked out
+    afresh, after each kind of move."""
+    from manimlib.camera.camera_frame import CameraFrame
+
+    frame = ThreeDScene(camera_config=dict(resolution=(64, 36))).frame
+    moves = [
+        lambda: None,
+        lambda: frame.reorient(40, 60),
+        lambda: frame.shift(RIGHT + OUT),
+        lambda: frame.scale(2),
+        lambda: frame.increment_theta(0.3),
+    ]
+    for move in moves:
+        move()
+        kept = frame.get_view_matrix().copy(), frame.get_orientation().as_matrix()
+        frame.get_view_matrix()  # asked again: the same
+        frame._data_has_changed = True  # manimgl's own code works them out anew
+        fresh = CameraFrame.get_view_matrix.__wrapped__(frame)
+        assert np.array_equal(kept[0], fresh)
+        assert np.array_equal(kept[1], CameraFrame.get_orientation.__wrapped__(frame).as_matrix())
+
+
+def test_a_camera_facing_label_follows_changes_and_skips_still_frames():
     scene = ThreeDScene(camera_config=dict(resolution=(640, 360)))
     template = Tex("x").center()
     where = [np.array([1.0, 0.0, 0.0])]
@@ -139,6 +162,9 @@ def test_a_camera_facing_label_follows_changes():
     label.apply_depth_test()  # as a 3D scene does to what it adds
     label.update()
     assert not label.depth_test  # the label stays on top
+    label._data_has_changed = False
+    label.update()
+    assert not label._data_has_changed  # nothing moved: nothing redone
     where[0] = np.array([0.0, 2.0, 1.0])
     label.update()
     assert np.allclose(label.get_center(), where[0])

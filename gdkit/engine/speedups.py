@@ -463,6 +463,33 @@ def unchanged_since(scene, state: bytes) -> bool:
     return kept == (state, light)
 
 
+def kept_camera_views() -> None:
+    """A camera frame's rotation and view matrix, kept until the frame moves. manimgl works
+    them out on every call (its data-changed flag stays up for a frame, which is never
+    drawn), building a scipy rotation each time; labels placed each frame ask a hundred
+    times a frame."""
+    from manimlib.camera.camera_frame import CameraFrame
+
+    get_orientation, get_view_matrix = CameraFrame.get_orientation, CameraFrame.get_view_matrix
+
+    def orientation(self):
+        key = self.uniforms["orientation"].tobytes()
+        kept = self.__dict__.get("_kept_orientation")
+        if kept is None or kept[0] != key:
+            kept = self._kept_orientation = (key, get_orientation(self))
+        return kept[1]
+
+    def view_matrix(self, refresh=False):
+        key = (self.get_points().tobytes(), self.uniforms["orientation"].tobytes())
+        if refresh or self.__dict__.get("_kept_view") != key:
+            get_view_matrix(self, refresh)
+            self._kept_view = key
+        return self.view_matrix
+
+    orientation.__wrapped__, view_matrix.__wrapped__ = get_orientation, get_view_matrix
+    CameraFrame.get_orientation, CameraFrame.get_view_matrix = orientation, view_matrix
+
+
 def frames_from_a_thread() -> None:
     """The writer hands each frame to a second thread, which feeds it to ffmpeg while the
     next frame is drawn (manimgl's writer feeds ffmpeg between two frames)."""
@@ -483,5 +510,6 @@ SPEEDUPS = {
     "tex_templates_with_libyaml": tex_templates_with_libyaml,
     "add_corners_at_once": add_corners_at_once,
     "held_frames": held_frames,
+    "kept_camera_views": kept_camera_views,
     "frames_from_a_thread": frames_from_a_thread,
 }

@@ -63,12 +63,18 @@ class Arrow3D(Group):
 def face_camera(template: Mobject, frame, anchor, before=None) -> Mobject:
     """A copy of the flat `template` (centred at the origin) that faces the camera, keeps its
     size on screen whatever the zoom and however far it is, and sits at `anchor()` every
-    frame; `before(template)` may refresh the template first."""
+    frame; `before(template)` may refresh the template first. Frames where nothing of this
+    changes cost a comparison."""
     from manimlib import FRAME_HEIGHT
 
     shown = template.copy().deactivate_depth_test()
 
     def update(mob):
+        # What this mobject last showed. Animations update copies of it too, which share
+        # this updater and start from its attributes: each copy keeps its own record.
+        last = getattr(mob, "facing_record", None)
+        if last is None or last["owner"] != id(mob):
+            last = mob.facing_record = {"owner": id(mob)}
         if before is not None:
             before(template)
         if mob.depth_test:  # a 3D scene turns it on for what it adds; a label stays on top
@@ -82,6 +88,18 @@ def face_camera(template: Mobject, frame, anchor, before=None) -> Mobject:
         perspective = max(1 - toward_camera / frame.get_focal_distance(), 0.05)
         turn = orientation * (frame.get_height() / FRAME_HEIGHT * perspective)
         targets = mob.family_members_with_points()
+        if (
+            "turn" in last
+            and np.array_equal(turn, last["turn"])
+            and np.array_equal(where, last["where"])
+            and len(points) == len(last["points"])
+            and all(map(np.array_equal, points, last["points"]))
+            # and no animation (a fade) moved what it last placed
+            and len(targets) == len(last["placed"])
+            and all(map(np.array_equal, (t.get_points() for t in targets), last["placed"]))
+        ):
+            return
+        last.update(turn=turn, where=where, points=[p.copy() for p in points])
         if [len(p) for p in points] != [len(t.get_points()) for t in targets]:
             mob.become(template)  # new glyphs: take everything, style included
             mob.deactivate_depth_test()
@@ -91,14 +109,15 @@ def face_camera(template: Mobject, frame, anchor, before=None) -> Mobject:
         offset = where - (every.min(axis=0) + every.max(axis=0)) / 2
         for target, part, p in zip(targets, parts, placed, strict=True):
             # As `become` would, but for the opacity a fade in progress has given it.
-            alphas = {
+            shown = {
                 key: target.data[key][:, 3].copy() for key in RGBA if key in target.data.dtype.names
             }
             target.set_data(part.data)
-            for key, alpha in alphas.items():
+            for key, alpha in shown.items():
                 target.data[key][:, 3] = alpha
             target.data["point"][:] = p + offset
             target.refresh_bounding_box()
+        last["placed"] = [t.get_points().copy() for t in targets]
 
     update(shown)
     return shown.add_updater(update)
