@@ -128,7 +128,8 @@ def last_words(said: str) -> str:
 
 def copy_project(tree: Path, folder: Path) -> Path:
     """The scenes, the library, the assets and the settings of the checkout `tree`, copied
-    into the folder `folder` (which exists): commands run there use them, not `tree`'s."""
+    into the folder `folder` (made if missing): commands run there use them, not `tree`'s."""
+    folder.mkdir(parents=True, exist_ok=True)
     for name in ("gdkit", "assets", "custom_config.yml", "pyproject.toml"):
         if (tree / name).is_dir():
             shutil.copytree(tree / name, folder / name, ignore=shutil.ignore_patterns("__py*"))

@@ -185,9 +185,7 @@ def test_an_absolute_xdg_cache_home_is_used(tmp_path):
 def copied_checkout(tmp_path: Path) -> Path:
     """The project's code, assets and settings in `tmp_path`: `python -m` run there uses them
     (and its custom_config.yml) instead of this checkout's."""
-    copy = tmp_path / "checkout"
-    copy.mkdir()
-    return copy_project(ROOT, copy)
+    return copy_project(ROOT, tmp_path / "checkout")
 
 
 def render_in(copy: Path, *args: str):
