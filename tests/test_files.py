@@ -38,3 +38,28 @@ def test_a_temporary_file_is_never_swept_away_as_an_orphan(tmp_path):
             sweeper.wait()
     assert made > 1000 and lost == 0
     assert not list(tmp_path.iterdir())
+
+
+def video_of(path, frames: int):
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+         f"testsrc=size=32x18:rate=10:duration={frames / 10}", "-c:v", "libx264", str(path)],
+        check=True,
+    )  # fmt: skip
+
+
+def test_what_ffprobe_said_of_a_video_is_asked_again_once_the_file_changed(tmp_path):
+    """A build asks ffprobe of each shot twice (before its renders, before the join) and
+    asks it once; a shot put in place meanwhile (a new file, or one written over) is asked
+    anew."""
+    from gdkit.tools import outputs
+
+    video = tmp_path / "M1.mp4"
+    video_of(video, 5)
+    outputs.probe_ahead([video, tmp_path / "M2.mp4"], "stream=nb_frames")  # M2: none
+    assert outputs.probe_frames(video) == 5
+    video_of(tmp_path / "new.mp4", 7)
+    (tmp_path / "new.mp4").replace(video)
+    assert outputs.probe_frames(video) == 7
+    video_of(video, 3)  # written over, in place
+    assert outputs.probe_frames(video) == 3

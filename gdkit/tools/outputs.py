@@ -129,8 +129,13 @@ def publish(video_temporary: Path, video: Path, sidecar: dict) -> None:
 
 
 def probe(video: Path, entries: str) -> str:
-    """What ffprobe shows of the `entries` (`stream=nb_frames`) of a video's stream, as CSV."""
-    return subprocess.run(
+    """What ffprobe shows of the `entries` (`stream=nb_frames`) of a video's stream, as CSV.
+    A file this process probed already, unchanged since (the same file, size and time), is
+    not probed again: a build checks each shot before its renders and again before the join."""
+    before = file_state(video)
+    if (known := _probed.get((video, entries))) and before is not None and known[0] == before:
+        return known[1]
+    said = subprocess.run(
         [
             "ffprobe", "-v", "error", "-select_streams", "v:0",
             "-show_entries", entries, "-of", "csv=p=0", str(video),
@@ -138,6 +143,31 @@ def probe(video: Path, entries: str) -> str:
         capture_output=True,
         text=True,
     ).stdout  # fmt: skip
+    if before is not None and file_state(video) == before:  # it did not change meanwhile
+        _probed[(video, entries)] = (before, said)
+    return said
+
+
+_probed: dict = {}  # (video, entries): (its file_state, what ffprobe said), in this process
+
+
+def probe_ahead(videos: list[Path], *entries: str) -> None:
+    """Probe `videos` for each of `entries` at once, a few at a time, so that the checks that
+    follow, one video after the other, find what ffprobe said."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    asked = [(video, what) for video in videos for what in entries if video.exists()]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        list(pool.map(lambda pair: probe(*pair), asked))
+
+
+def file_state(path: Path) -> tuple | None:
+    """Which file is at `path` and how it was last written (None if there is none)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def probe_frames(video: Path) -> int | None:

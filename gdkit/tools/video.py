@@ -194,6 +194,7 @@ def plan(film: Film) -> dict[str, str]:
     """The shots to render, each with the reason."""
     outputs.remove_orphans(film.shot_dir)
     outputs.remove_orphans(film.media)
+    outputs.probe_ahead([film.video(shot) for shot in film.shots], "stream=nb_frames")
     stale = {shot.name: why for shot in film.shots if (why := film.problem(shot))}
     for name, why in stale.items():
         if why != "not rendered yet":
@@ -423,6 +424,8 @@ def check(film: Film) -> list[dict]:
     """Every shot's sidecar, once each shot is checked against it and against its inputs,
     and its beats' starts against its video: each beat is encoded from a key frame of its
     own, so a start that is no key frame is not where that beat starts."""
+    videos = [film.video(shot) for shot in film.shots]
+    outputs.probe_ahead(videos, "stream=nb_frames", "packet=pts_time,flags")
     for shot in film.shots:
         why = film.problem(shot)
         if why:
