@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from gdkit import storyboard
 from gdkit.paths import ROOT
 from gdkit.tools.bench import compare, markdown, totals
@@ -86,6 +88,7 @@ def test_film_builds_at_another_rate_or_cut_are_told_apart():
     assert "| final | 60 | 16 | 100.0 | 250.0 | 2.5 |" in table
 
 
+@pytest.mark.film  # M6 rendered whole at 64x36 by two trees
 def test_a_baseline_is_measured_from_its_own_code_in_the_same_run(tmp_path):
     """`--baseline REV` renders with the code of REV (a copy under bench/out, removed after)."""
     head = subprocess.run(
