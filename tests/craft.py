@@ -14,18 +14,18 @@ from gdkit.tools.contact_sheet import run_shot
 SCREEN = (1920, 1080)
 
 
+def scene_file(name: str):
+    """The module of S-file `name` (as the `manim` command loads it)."""
+    return load_scene_file(ROOT / name)
+
+
 def shot_class(name: str):
-    return scene_classes(load_scene_file(ROOT / storyboard.shot(name).file))[name]
+    return scene_classes(scene_file(storyboard.shot(name).file))[name]
 
 
 def shots_where(test) -> list[str]:
     """The film's shots (the coda too) whose scene class passes `test`, in order."""
     return [shot.name for shot in storyboard.film() if test(shot_class(shot.name))]
-
-
-def scene_file(name: str):
-    """The module of S-file `name` (as the `manim` command loads it)."""
-    return load_scene_file(ROOT / name)
 
 
 def every_frame(name: str, lang: str, fps: int, look) -> None:

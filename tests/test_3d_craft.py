@@ -22,7 +22,8 @@ MIN_SHAFT_PX = 60  # length of the step arrow's shaft on a 1080p screen
 CLEARANCE_PX = 6  # between a label and an arrowhead, on a 1080p screen
 
 # The descents on the surface, each with its HUD and a z label per ball (S5's shots).
-DESCENTS = shots_where(lambda scene: issubclass(scene, scene_file("S5.py").SurfaceDescent))
+SURFACE_DESCENT = scene_file("S5.py").SurfaceDescent
+DESCENTS = shots_where(lambda scene: issubclass(scene, SURFACE_DESCENT))
 
 
 def labels_of(scene) -> list:
