@@ -135,6 +135,51 @@ def test_the_writer_feeds_ffmpeg_from_a_thread_but_under_gd_plain(tmp_path, plai
     assert result.stdout.split()[-1] == threaded
 
 
+HANDOFF = """
+    import signal, sys, threading, time
+    from gdkit import engine
+    engine.prepare((64, 36), messages=False)
+    from gdkit.engine.writer import FileWriter
+
+    class Stop(Exception):
+        pass
+
+    def stop(signum, frame):
+        raise Stop
+
+    signal.signal(signal.SIGALRM, stop)
+    for run in range(1000):
+        writer = FileWriter.__new__(FileWriter)  # its hand-off only: frames go nowhere
+        writer.send = lambda item: time.sleep(0.0002)
+        writer.sends_from_a_thread = True
+        writer.start_sending()
+        signal.setitimer(signal.ITIMER_REAL, 0.0001 + (run % 300) * 0.00002)
+        try:
+            while True:
+                writer.put(b"frame")
+        except Stop:
+            pass
+        ending = threading.Thread(target=writer.stop_sending, daemon=True)
+        ending.start()
+        ending.join(10)
+        if ending.is_alive():
+            sys.exit(f"run {run}: the sending thread never ended")
+    print("ended 1000 times")
+"""
+
+
+def test_ctrl_c_anywhere_in_the_hand_off_to_the_sending_thread_lets_it_end():
+    """A render that Ctrl-C stops while it gives the sending thread a frame must still end
+    that thread: a real signal raises, at a different moment each time, in the middle of
+    `put`, and `stop_sending` returns each time (it hung on `queue.Queue`'s lock)."""
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(HANDOFF)], cwd=ROOT,
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split("\n")[-2] == "ended 1000 times"
+
+
 def test_gd_plain_naming_no_speed_up_is_one_line(tmp_path):
     result = subprocess.run(
         [*MANIM, "S1.py", "M1", "-s", "-r", SIZE, "--media", str(tmp_path)],

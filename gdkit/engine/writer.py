@@ -94,12 +94,7 @@ class FileWriter(SceneFileWriter):
         if self.fade_out:
             self.tail = HeldBack(self.fade_out, Path(file_path).parent)
         self.start_segment()
-        self.sender_error = None
-        self.sender = None
-        if self.sends_from_a_thread:
-            self.frames = queue.Queue(maxsize=4)
-            self.sender = threading.Thread(target=self.send_frames, daemon=True)
-            self.sender.start()
+        self.start_sending()
         if not self.quiet:
             self.progress_display = ProgressDisplay(
                 range(self.total_frames), leave=False, dynamic_ncols=True
@@ -181,16 +176,34 @@ class FileWriter(SceneFileWriter):
         """Whether the frame keeps its alpha: the background is cleared to transparent."""
         return self.scene.camera.background_rgba[3] == 0
 
+    def start_sending(self) -> None:
+        """The second thread, where the speed-up frames_from_a_thread says so."""
+        self.sender_error = None
+        self.sender = None
+        if not self.sends_from_a_thread:
+            return
+        # Two of the C library's queues, not a `queue.Queue`: Ctrl-C raises in this
+        # thread between any two of its steps, and one raised inside a Queue's Python
+        # code can leave its lock taken or a wake-up lost, so that the sender never
+        # sees the end. The frames, and one token for each frame they may hold more.
+        self.frames, self.room = queue.SimpleQueue(), queue.SimpleQueue()
+        for _ in range(4):
+            self.room.put(True)
+        self.sender = threading.Thread(target=self.send_frames, daemon=True)
+        self.sender.start()
+
     def send_frames(self) -> None:
         """The second thread's loop, until it is sent None."""
         while (item := self.frames.get()) is not None:
             self.send(item)
+            self.room.put(True)
 
     def put(self, item) -> None:
         """A frame, or CUT, on its way to the encoder."""
         if self.sender is None:
             self.send(item)
         else:
+            self.room.get()  # waits while four frames are on their way
             self.frames.put(item)
 
     def send(self, item) -> None:
@@ -282,9 +295,7 @@ class FileWriter(SceneFileWriter):
         self.aborted = True
         self.stop_encoder()
         if self.sender is not None and self.sender.is_alive():
-            while not self.frames.empty():
-                self.frames.get_nowait()
-            self.stop_sending()
+            self.stop_sending()  # what it was still given fails at once: no encoder
         self.stop_encoder()  # one the sending thread may have started meanwhile
         self.close_segments()
         self.close_tail()
