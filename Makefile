@@ -80,7 +80,7 @@ test: setup test-packages
 # pyproject.toml; tests/conftest.py finds the film and browser tests), one test per core.
 test-fast: setup
 	$(BIN)/ruff check .
-	$(BIN)/pytest -m "not film and not browser and not ab" -n auto
+	$(BIN)/pytest -m "not film and not browser and not ab and not second_language" -n auto
 
 # `make golden SHOT=M3` (or SHOT="M3 M8") refreshes those shots' golden images only.
 golden: setup

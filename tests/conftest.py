@@ -44,10 +44,14 @@ def built(tmp_path_factory) -> Path:
 
 def pytest_collection_modifyitems(config, items):
     """What `make test-fast` leaves out, found rather than listed: a test that takes the
-    built film is a film test, and one in a module that drives Chromium a browser test."""
+    built film is a film test, one in a module that drives Chromium a browser test, and the
+    English run of a check made in both languages a second-language one."""
     from gdkit.tools import browser
 
     for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("lang") == "en":
+            item.add_marker(pytest.mark.second_language)
         if "built" in item.fixturenames:
             item.add_marker(pytest.mark.film)
         if getattr(item.module, "chromium", None) is browser.chromium:

@@ -35,7 +35,7 @@ TOLERANCE = 6
 
 def render_beat(shot, beat: int, media: Path, **env) -> Path:
     command = [*MANIM, shot.file, shot.name, "--beat", f"{beat}..{beat}", "-r", SIZE]
-    command += ["--fps", "10", "-q", "--media", str(media)]
+    command += ["--fps", "5", "-q", "--media", str(media)]
     result = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env}, timeout=300
     )

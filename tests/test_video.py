@@ -148,7 +148,7 @@ def wait_for_a_render(media: Path, build_process) -> None:
 def test_an_interrupted_build_stops_its_renders_and_the_next_one_finishes(media, how):
     before = whole_film(media)
     shutil.rmtree(shot_dir(media) / ".beats")  # so that the shots are drawn again, not reused
-    for name in ("M3", "M7", "M10"):
+    for name in ("M3", "M10"):  # the longest two: both render when the signal comes
         (shot_dir(media) / f"{name}.mp4").unlink()
     process = subprocess.Popen(
         build_command(media), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -169,7 +169,7 @@ def test_an_interrupted_build_stops_its_renders_and_the_next_one_finishes(media,
         assert process.returncode == 128 + (signal.SIGTERM if "TERM" in how else signal.SIGINT)
         one_line_error(subprocess.CompletedProcess([], process.returncode, out, err), "interrupted")
         stopped = err.split("stopped rendering ")[1].split(";")[0].split(", ")
-        assert stopped and set(stopped) <= {"M3", "M7", "M10"}, err
+        assert stopped and set(stopped) <= {"M3", "M10"}, err
         assert not [s for s in stopped if (shot_dir(media) / f"{s}.mp4").exists()]  # unfinished
     deadline = time.monotonic() + 10
     while renders_of(media) and time.monotonic() < deadline:
