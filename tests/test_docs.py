@@ -1,14 +1,17 @@
 """The README stays what a newcomer reads first: at most 200 lines, its layout table naming
-every module and folder that exists (and nothing that does not), its links leading to files."""
+every module and folder that exists (and nothing that does not), its links leading to files;
+and `make test-fast`, which it names as the edit loop's tier, is that tier."""
 
 from __future__ import annotations
 
 import re
 import subprocess
+import sys
 
 from gdkit.paths import ROOT
 
 README = ROOT / "README.md"
+MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
 DOCS = [
     README,
     ROOT / "docs" / "build.md",
@@ -45,3 +48,23 @@ def test_every_link_between_the_documents_leads_to_a_file():
     for doc in DOCS:
         for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", doc.read_text(encoding="utf-8")):
             assert (doc.parent / target).exists(), f"{doc.name} links to {target}"
+
+
+def test_the_fast_tier_leaves_out_the_film_the_browser_and_the_second_language():
+    """What `make test-fast` collects, with the Makefile's own expression: the heavy tests
+    are found by what they use (conftest), so a new one cannot slip into the fast tier."""
+    expression = re.search(r'^test-fast:.*\n(?:\t.*\n)*?\t.*pytest -m "([^"]+)"', MAKEFILE, re.M)
+    assert expression, "make test-fast names no marker expression"
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         "-m", expression[1]],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    ).stdout.splitlines()  # fmt: skip
+    ids = [line for line in collected if "::" in line]
+    assert (
+        "tests/test_3d_craft.py::test_m3_labels_glide_and_never_jump_between_two_frames[zh]" in ids
+    )
+    assert not [i for i in ids if "[en]" in i or "-en]" in i or "[en-" in i]
+    assert not [i for i in ids if i.startswith(("tests/test_page.py", "tests/test_live.py"))]
+    assert not [i for i in ids if i.startswith("tests/test_editor.py")]  # films, every one
+    assert "tests/test_video.py::test_a_beat_preview_never_goes_into_the_film" not in ids
