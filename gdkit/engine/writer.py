@@ -294,8 +294,7 @@ class FileWriter(SceneFileWriter):
             return
         self.aborted = True
         self.stop_encoder()
-        if self.sender is not None and self.sender.is_alive():
-            self.stop_sending()  # what it was still given fails at once: no encoder
+        self.stop_sending()  # what it was still given fails at once: no encoder
         self.stop_encoder()  # one the sending thread may have started meanwhile
         self.close_segments()
         self.close_tail()
